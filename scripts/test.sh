@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm test`: type-check, node:test suites (unit, integration, course self-check, experiments),
+# then the site build and the browser suites. Stops at the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== type-check"
+npx tsc --noEmit
+
+echo "== node:test suites"
+# Node 20 does not expand globs for --test: let the shell list the files.
+mapfile -t suites < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+node --import tsx --test --test-concurrency=1 "${suites[@]}"
+
+echo "== site build"
+npx astro build
+
+echo "== browser suites (Playwright, Chromium)"
+npx playwright test
