@@ -1,0 +1,96 @@
+/**
+ * The snapshot tools on real V8 output: a child process leaks 5,000 LeakedRecord objects into a
+ * module-level array between two heap snapshots. The comparison must name LeakedRecord as the top
+ * growing constructor and the retainer path must lead from a root through that array to a record,
+ * pointing at the line that declares the array.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import {
+  HeapGraph,
+  SnapshotFormatError,
+  analyseSnapshots,
+  compareSnapshots,
+  findInSources,
+  topGrowingConstructor,
+} from '../../kit/snapshots/index.ts';
+
+const fixture = new URL('./fixtures/leaked-records.ts', import.meta.url).pathname;
+let dir = '';
+let baselineText = '';
+let laterText = '';
+let fixtureText = '';
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'leaklab-snapshots-'));
+  const baseline = join(dir, 'baseline.heapsnapshot');
+  const later = join(dir, 'later.heapsnapshot');
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture, baseline, later, '5000'], { timeout: 30_000 });
+  [baselineText, laterText, fixtureText] = await Promise.all([readFile(baseline, 'utf8'), readFile(later, 'utf8'), readFile(fixture, 'utf8')]);
+});
+
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('parsing a .heapsnapshot', () => {
+  it('reads nodes, edges and class names from the meta description', () => {
+    const graph = HeapGraph.parse(laterText);
+    assert.ok(graph.nodeCount > 10_000, `expected a real heap, got ${graph.nodeCount} nodes`);
+    assert.equal(graph.type(0), 'synthetic', 'node 0 is the synthetic root');
+    let records = 0;
+    for (let n = 0; n < graph.nodeCount; n++) if (graph.className(n) === 'LeakedRecord') records++;
+    assert.equal(records, 5001, 'the warm-up record plus the 5,000 leaked ones');
+  });
+
+  it('rejects text that is not a heap snapshot, with a reason', () => {
+    assert.throws(() => HeapGraph.parse('{"nodes": []}'), SnapshotFormatError);
+    assert.throws(() => HeapGraph.parse('not json'), /not valid JSON/);
+  });
+});
+
+describe('comparing two snapshots by constructor', () => {
+  it('names LeakedRecord as the top growing constructor with 5,000 new objects', () => {
+    const comparison = compareSnapshots(HeapGraph.parse(baselineText), HeapGraph.parse(laterText));
+    const top = topGrowingConstructor(comparison);
+    assert.equal(top?.name, 'LeakedRecord');
+    assert.equal(top?.added, 5000);
+    assert.equal(top?.deleted, 0);
+    assert.equal(top?.countDelta, 5000);
+    assert.ok(top!.sizeDelta >= 5000 * 16, `size delta ${top!.sizeDelta} B is at least 16 B per record`);
+  });
+
+  it('finds no growth when a snapshot is compared with itself', () => {
+    const graph = HeapGraph.parse(baselineText);
+    const comparison = compareSnapshots(graph, graph);
+    assert.equal(topGrowingConstructor(comparison), undefined);
+    assert.ok(comparison.rows.every((row) => row.countDelta === 0 && row.added === 0 && row.deleted === 0));
+  });
+});
+
+describe('retainer path', () => {
+  it('leads from a root through the module-level array to a LeakedRecord, linked to its declaration', () => {
+    const analysis = analyseSnapshots(baselineText, laterText, { sources: [{ file: 'leaked-records.ts', text: fixtureText }] });
+    const path = analysis.path;
+    assert.ok(path && path.length >= 2, 'a path was found');
+    assert.equal(path.at(-1)!.className, 'LeakedRecord');
+    assert.equal(path.at(-2)!.className, 'Array');
+    assert.equal(path.at(-2)!.edgeName, 'leakedRecords', 'the array is reached through the variable that holds it');
+    assert.equal(path[0]!.nodeType, 'synthetic', 'the path starts at a GC root');
+    const declared = path.at(-2)!.source;
+    assert.equal(declared?.file, 'leaked-records.ts');
+    assert.match(declared!.text, /const leakedRecords/);
+    assert.match(analysis.pathLine!, /`leakedRecords` \(Array\) → \[\d+\] LeakedRecord$/);
+  });
+
+  it('finds declarations before plain uses', () => {
+    const sources = [{ file: 'server.ts', text: 'import x from "y";\ncache[id] = user;\nconst cache = {};\n' }];
+    assert.deepEqual(findInSources('cache', sources), { file: 'server.ts', line: 3, text: 'const cache = {};' });
+    assert.equal(findInSources('not an identifier', sources), undefined);
+  });
+});
