@@ -1,0 +1,1 @@
+export * from '../../labs/01-unbounded-cache/config.ts';

@@ -1,0 +1,41 @@
+/**
+ * Profile service: GET /user/:id answers a user record. Each database round trip costs a couple of
+ * milliseconds, so the service keeps records it has already fetched in memory.
+ *
+ * Lab 01: memory grows with every new user id requested, and never comes back.
+ */
+import { realpathSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { LRUCache } from 'lru-cache';
+import { config } from './config.ts';
+import { getUser, type User } from './db.ts';
+
+// Fix: an LRU cache holds at most `cacheMaxEntries` records and treats a record older than the TTL
+// as gone. Once a record is evicted nothing references it any more, so the GC can reclaim it:
+// memory now stops at roughly max × record size instead of growing with every new id.
+const cache = new LRUCache<string, User>({
+  max: config.cacheMaxEntries,
+  ttl: config.cacheTtlSeconds * 1000,
+});
+
+export const app = express();
+
+app.get('/user/:id', async (req, res) => {
+  const { id } = req.params;
+  let user = cache.get(id);
+  if (user === undefined) {
+    user = await getUser(id);
+    cache.set(id, user);
+  }
+  res.json(user);
+});
+
+// Listen only when this file is the program being run, so a test can import `app` on its own.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename) {
+  const host = process.env.HOST ?? '127.0.0.1';
+  const server = app.listen(Number(process.env.PORT ?? 3000), host, () => {
+    const { port } = server.address() as AddressInfo;
+    console.log(`Lab 01 · Unbounded cache listening on http://${host}:${port}`);
+  });
+}

@@ -1,0 +1,1 @@
+export * from '../../labs/02-sse-listener/bus.ts';

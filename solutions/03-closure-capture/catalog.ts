@@ -1,0 +1,1 @@
+export * from '../../labs/03-closure-capture/catalog.ts';

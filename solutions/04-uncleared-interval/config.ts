@@ -1,0 +1,1 @@
+export * from '../../labs/04-uncleared-interval/config.ts';
