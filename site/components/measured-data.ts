@@ -11,8 +11,10 @@ export interface Measurement {
   display: string;
   /** One sentence: what was measured (shown as the link's tooltip). */
   claim: string;
-  /** Anchor of the experiment on /reference/experiments/ that measured it. */
-  experiment: string;
+  /** Anchor of the experiment on /reference/experiments/ that measured it; null when the figure
+   *  was measured outside the repository (then `source` says where, e.g. "FACTS #7"). */
+  experiment: string | null;
+  source: string;
 }
 
 const table = measured as Record<string, Partial<Omit<Measurement, 'id'>> | undefined>;
@@ -26,8 +28,10 @@ export function lookupMeasurement(id: string): Measurement {
   if (!item) {
     throw new Error(`<Measured id="${id}" />: no such id in site/data/measured.json. Known ids: ${measuredIds.join(', ')}`);
   }
-  if (typeof item.display !== 'string' || typeof item.experiment !== 'string') {
-    throw new Error(`<Measured id="${id}" />: the entry needs string "display" and "experiment" fields.`);
+  const experiment = typeof item.experiment === 'string' ? item.experiment : null;
+  const source = typeof item.source === 'string' ? item.source : '';
+  if (typeof item.display !== 'string' || (experiment === null && source === '')) {
+    throw new Error(`<Measured id="${id}" />: the entry needs a "display" string and an "experiment" (or a "source").`);
   }
-  return { id, display: item.display, claim: item.claim ?? '', experiment: item.experiment };
+  return { id, display: item.display, claim: item.claim ?? '', experiment, source };
 }
