@@ -19,7 +19,7 @@ const PING_TIMEOUT_MS = 300;
 // 1. The defaults, as a server created without options holds them.
 const plain = await startSocketServer();
 const engineOptions = plain.io.engine.opts;
-const defaults = { pingIntervalMs: engineOptions.pingInterval, pingTimeoutMs: engineOptions.pingTimeout };
+const defaults = { pingIntervalMs: Number(engineOptions.pingInterval), pingTimeoutMs: Number(engineOptions.pingTimeout) };
 await plain.close();
 
 // 2. A client that freezes right after connecting, and a server with short ping settings.
