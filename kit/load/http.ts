@@ -1,0 +1,90 @@
+/**
+ * HTTP workload over loopback: many requests with bounded concurrency on a keep-alive agent (so the
+ * cost is the server's handler, not TCP handshakes), plus a single-request helper for functional checks.
+ */
+import http from 'node:http';
+import { emptyResult, runPool, type LoadResult, type Progress } from './pool.ts';
+
+export interface HttpRequestSpec {
+  method?: 'GET' | 'POST';
+  path: string;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+export interface HttpLoadOptions {
+  baseUrl: string;
+  count: number;
+  /** Which request number `i` sends; use `i` for unique ids. */
+  request: (i: number) => HttpRequestSpec;
+  concurrency?: number;
+  agent?: http.Agent;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: Progress;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A keep-alive agent sized for `concurrency` sockets; destroy() it when the lab stops. */
+export function keepAliveAgent(concurrency = 16): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: concurrency });
+}
+
+/** Send one request and read the whole answer. Rejects on network errors and on timeout. */
+export function httpRequest(
+  baseUrl: string,
+  spec: HttpRequestSpec,
+  options: { agent?: http.Agent; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const request = http.request(
+      new URL(spec.path, baseUrl),
+      {
+        method: spec.method ?? 'GET',
+        agent: options.agent,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        signal: options.signal,
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+        response.on('error', reject);
+      },
+    );
+    request.setTimeout(options.timeoutMs ?? 5000, () => request.destroy(new Error(`no answer within ${options.timeoutMs ?? 5000} ms`)));
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/** Send `count` requests, at most `concurrency` at a time; never rejects, counts instead. */
+export async function runHttpLoad(options: HttpLoadOptions): Promise<LoadResult> {
+  const started = Date.now();
+  const result = emptyResult();
+  const concurrency = options.concurrency ?? 16;
+  await runPool({ count: options.count, concurrency, signal: options.signal, onProgress: options.onProgress }, async (i) => {
+    result.sent += 1;
+    try {
+      const answer = await httpRequest(options.baseUrl, options.request(i), {
+        agent: options.agent,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      });
+      result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
+      if (answer.status >= 200 && answer.status < 300) result.ok += 1;
+    } catch (error) {
+      result.failed += 1;
+      result.firstError ??= (error as Error).message;
+    }
+  });
+  result.durationMs = Date.now() - started;
+  return result;
+}
