@@ -167,16 +167,32 @@ export class HeapGraph {
     }
   }
 
+  /** Edge ordinals of node n are firstEdgeOf(n) … endEdgeOf(n)-1. */
+  firstEdgeOf(n: number): number {
+    return this.firstEdge[n]!;
+  }
+  endEdgeOf(n: number): number {
+    return this.firstEdge[n + 1]!;
+  }
+  /** V8's edge type: 'context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'. */
+  edgeType(e: number): string {
+    return this.edgeTypes[this.edges[e * this.edgeStride + this.e.type]!] ?? 'unknown';
+  }
+  /** Element and hidden edges carry an index; the rest a name. */
+  edgeName(e: number): string | number {
+    const raw = this.edges[e * this.edgeStride + this.e.nameOrIndex]!;
+    const type = this.edgeType(e);
+    return type === 'element' || type === 'hidden' ? raw : (this.strings[raw] ?? '');
+  }
+  /** The node ordinal an edge points to. */
+  edgeTarget(e: number): number {
+    return this.edges[e * this.edgeStride + this.e.toNode]! / this.nodeStride;
+  }
+
   /** Calls visit for each outgoing edge of node n; stop early by returning false. */
   forEachEdge(n: number, visit: (edgeType: string, edgeName: string | number, to: number) => boolean | void): void {
     for (let e = this.firstEdge[n]!; e < this.firstEdge[n + 1]!; e++) {
-      const at = e * this.edgeStride;
-      const edgeType = this.edgeTypes[this.edges[at + this.e.type]!] ?? 'unknown';
-      const raw = this.edges[at + this.e.nameOrIndex]!;
-      // element and hidden edges carry an index; the rest carry a string-table offset.
-      const edgeName = edgeType === 'element' || edgeType === 'hidden' ? raw : (this.strings[raw] ?? '');
-      const to = this.edges[at + this.e.toNode]! / this.nodeStride;
-      if (visit(edgeType, edgeName, to) === false) return;
+      if (visit(this.edgeType(e), this.edgeName(e), this.edgeTarget(e)) === false) return;
     }
   }
 }

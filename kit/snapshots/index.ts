@@ -5,11 +5,11 @@
  */
 import { HeapGraph } from './heap-graph.ts';
 import { compareSnapshots, topGrowingConstructor, type ConstructorDelta } from './compare.ts';
-import { findInstance, linkToSources, pathInOneLine, retainerPath, type RetainerStep } from './retainers.ts';
+import { instancesOf, linkToSources, pathInOneLine, representativePath, type RetainerStep } from './retainers.ts';
 
 export { HeapGraph, SnapshotFormatError } from './heap-graph.ts';
 export { compareSnapshots, topGrowingConstructor, isInternalClass, type ConstructorDelta, type SnapshotComparison } from './compare.ts';
-export { retainerPath, findInstance, findInSources, linkToSources, pathInOneLine, type RetainerStep, type SourceLine } from './retainers.ts';
+export { retainerPath, retainerTree, pathInTree, representativePath, instancesOf, findInSources, linkToSources, pathInOneLine, type RetainerStep, type SourceLine } from './retainers.ts';
 
 /** What the hub shows after a baseline and a later snapshot. */
 export interface SnapshotAnalysis {
@@ -22,6 +22,8 @@ export interface SnapshotAnalysis {
   top?: ConstructorDelta;
   /** Why one new instance of `top` is alive: root first. */
   path?: RetainerStep[];
+  /** Share (0–1) of the sampled new instances kept alive by a path of this same shape. */
+  pathShare?: number;
   /** The path on one line. */
   pathLine?: string;
 }
@@ -46,14 +48,14 @@ export function analyseSnapshots(beforeText: string, afterText: string, options:
     top,
   };
   if (!top) return analysis;
-  // Explain an object that is new since the baseline: that is the one the leak made.
+  // Explain objects that are new since the baseline: those are the ones the leak made.
   const oldIds = new Set<number>();
   for (let n = 0; n < before.nodeCount; n++) oldIds.add(before.id(n));
-  const instance = findInstance(after, top.name, oldIds);
-  const path = instance === undefined ? undefined : retainerPath(after, instance);
-  if (path) {
-    analysis.path = linkToSources(path, options.sources ?? []);
-    analysis.pathLine = pathInOneLine(path);
+  const found = representativePath(after, instancesOf(after, top.name, oldIds));
+  if (found) {
+    analysis.path = linkToSources(found.path, options.sources ?? []);
+    analysis.pathLine = pathInOneLine(found.path);
+    analysis.pathShare = found.share;
   }
   return analysis;
 }

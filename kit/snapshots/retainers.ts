@@ -35,51 +35,50 @@ export interface SourceLine {
   text: string;
 }
 
-/** First node (by ordinal) of a class among a set of object ids, or of the class at all. */
-export function findInstance(graph: HeapGraph, className: string, preferIds?: ReadonlySet<number>): number | undefined {
-  let fallback: number | undefined;
-  for (let n = 0; n < graph.nodeCount; n++) {
-    if (graph.className(n) !== className) continue;
-    if (!preferIds || !preferIds.has(graph.id(n))) return n;
-    fallback ??= n;
-  }
-  return fallback;
+/**
+ * For every node, the edge by which a breadth-first walk from the root first reached it along
+ * strong (non-weak) edges: following these back gives a shortest retainer path. One walk serves
+ * every path we draw from the same snapshot.
+ */
+export interface RetainerTree {
+  /** Edge ordinal that reached node n, -1 for the root and for unreachable nodes. */
+  readonly via: Int32Array;
+  /** Node that edge comes from. */
+  readonly from: Int32Array;
 }
 
-/**
- * A shortest chain of strong references from the root to `target` (node ordinal), root excluded.
- * Returns undefined when nothing strong reaches it (it would be collected at the next GC).
- */
-export function retainerPath(graph: HeapGraph, target: number): RetainerStep[] | undefined {
-  const parent = new Int32Array(graph.nodeCount).fill(-1);
-  const edgeTypeOf: string[] = [];
-  const edgeNameOf: (string | number)[] = [];
-  parent[0] = 0;
+export function retainerTree(graph: HeapGraph): RetainerTree {
+  const via = new Int32Array(graph.nodeCount).fill(-1);
+  const from = new Int32Array(graph.nodeCount).fill(-1);
+  const seen = new Uint8Array(graph.nodeCount);
   const queue = new Int32Array(graph.nodeCount);
   let head = 0;
   let tail = 0;
   queue[tail++] = 0;
-  let found = target === 0;
-  while (head < tail && !found) {
+  seen[0] = 1;
+  while (head < tail) {
     const n = queue[head++]!;
-    graph.forEachEdge(n, (edgeType, edgeName, to) => {
-      if (edgeType === 'weak' || parent[to] !== -1) return;
-      parent[to] = n;
-      edgeTypeOf[to] = edgeType;
-      edgeNameOf[to] = edgeName;
+    for (let e = graph.firstEdgeOf(n); e < graph.endEdgeOf(n); e++) {
+      const to = graph.edgeTarget(e);
+      if (seen[to] || graph.edgeType(e) === 'weak') continue;
+      seen[to] = 1;
+      via[to] = e;
+      from[to] = n;
       queue[tail++] = to;
-      if (to === target) {
-        found = true;
-        return false;
-      }
-    });
+    }
   }
-  if (!found) return undefined;
+  return { via, from };
+}
+
+/** The steps from the root to `target` in a tree, root excluded; undefined when unreachable. */
+export function pathInTree(graph: HeapGraph, tree: RetainerTree, target: number): RetainerStep[] | undefined {
+  if (target !== 0 && tree.via[target] === -1) return undefined;
   const steps: RetainerStep[] = [];
-  for (let n = target; n !== 0; n = parent[n]!) {
+  for (let n = target; n !== 0; n = tree.from[n]!) {
+    const e = tree.via[n]!;
     const step = {
-      edgeType: edgeTypeOf[n]!,
-      edgeName: edgeNameOf[n]!,
+      edgeType: graph.edgeType(e),
+      edgeName: graph.edgeName(e),
       nodeType: graph.type(n),
       className: graph.className(n),
       nodeName: graph.name(n),
@@ -89,6 +88,63 @@ export function retainerPath(graph: HeapGraph, target: number): RetainerStep[] |
     steps.unshift({ ...step, words: describeStep(step) });
   }
   return steps;
+}
+
+/** A shortest chain of strong references from the root to `target` (node ordinal), root excluded. */
+export function retainerPath(graph: HeapGraph, target: number): RetainerStep[] | undefined {
+  return pathInTree(graph, retainerTree(graph), target);
+}
+
+/**
+ * The shape of a path, for grouping: the objects and variable names it goes through, without
+ * element indexes or the last edge's name (a cache entry's key differs for every entry).
+ */
+function shapeOf(steps: readonly RetainerStep[]): string {
+  return steps
+    .map((step, i) => {
+      const name = step.edgeType === 'element' || i === steps.length - 1 || /^\d+$/.test(String(step.edgeName)) ? '#' : step.edgeName;
+      return `${step.edgeType}:${name}>${step.className}`;
+    })
+    .join('|');
+}
+
+/**
+ * The retainer path that explains most of `candidates` (node ordinals, e.g. the new instances of the
+ * top growing constructor). A leak keeps its objects the same way, so the most common path shape
+ * among them is the leak's; a stray instance held by a running function is not picked over it.
+ * Looks at up to `limit` candidates spread evenly over the list.
+ */
+export function representativePath(
+  graph: HeapGraph,
+  candidates: readonly number[],
+  limit = 200,
+): { path: RetainerStep[]; share: number } | undefined {
+  if (candidates.length === 0) return undefined;
+  const tree = retainerTree(graph);
+  const stride = Math.max(1, Math.floor(candidates.length / limit));
+  const groups = new Map<string, { path: RetainerStep[]; count: number }>();
+  let looked = 0;
+  for (let i = 0; i < candidates.length; i += stride) {
+    const path = pathInTree(graph, tree, candidates[i]!);
+    if (!path) continue;
+    looked++;
+    const shape = shapeOf(path);
+    const group = groups.get(shape);
+    if (group) group.count++;
+    else groups.set(shape, { path, count: 1 });
+  }
+  let best: { path: RetainerStep[]; count: number } | undefined;
+  for (const group of groups.values()) if (!best || group.count > best.count) best = group;
+  return best ? { path: best.path, share: best.count / looked } : undefined;
+}
+
+/** Node ordinals of a class, keeping only those whose id is not in `excludeIds` (e.g. the baseline's). */
+export function instancesOf(graph: HeapGraph, className: string, excludeIds?: ReadonlySet<number>): number[] {
+  const found: number[] = [];
+  for (let n = 0; n < graph.nodeCount; n++) {
+    if (graph.className(n) === className && !excludeIds?.has(graph.id(n))) found.push(n);
+  }
+  return found;
 }
 
 const ROOT_WORDS: Record<string, string> = {
@@ -142,16 +198,21 @@ function describeStep(step: Omit<RetainerStep, 'words' | 'source'>): string {
   return `${describeEdge(step.edgeType, step.edgeName)} → ${describeNode(step)}`;
 }
 
-/** The whole path on one line, e.g. "a function running on the stack → a scope → `leakedRecords` (Array) → [0] LeakedRecord". */
+/**
+ * The whole path on one line, e.g. "… → scope → `cache` (Object) → `8t2wix` (Object)". Node and V8
+ * machinery before the first variable is folded into "…" when it is long: the learner's part of the
+ * chain starts at the scope that holds their variable.
+ */
 export function pathInOneLine(steps: readonly RetainerStep[]): string {
-  return steps
-    .map((step) => {
-      const what = step.nodeType === 'synthetic' ? describeNode(step) : step.className === 'system / Context' ? 'scope' : step.className;
-      if (step.edgeType === 'context' || step.edgeType === 'property') return `\`${step.edgeName}\` (${what})`;
-      if (step.edgeType === 'element' && step.nodeType !== 'synthetic') return `[${step.edgeName}] ${what}`;
-      return what;
-    })
-    .join(' → ');
+  const firstNamed = steps.findIndex((step) => step.edgeType === 'context' || step.edgeType === 'property');
+  const from = firstNamed > 3 ? firstNamed - 1 : 0;
+  const words = steps.slice(from).map((step) => {
+    const what = step.nodeType === 'synthetic' ? describeNode(step) : step.className === 'system / Context' ? 'scope' : step.className;
+    if (step.edgeType === 'context' || step.edgeType === 'property') return `\`${step.edgeName}\` (${what})`;
+    if (step.edgeType === 'element' && step.nodeType !== 'synthetic') return `[${step.edgeName}] ${what}`;
+    return what;
+  });
+  return (from > 0 ? ['…', ...words] : words).join(' → ');
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

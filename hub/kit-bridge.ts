@@ -1,0 +1,71 @@
+/**
+ * The hub's only contact with the course manifest and the checker: which labs exist, how to drive
+ * a lab's real workload, how to run a check. Kept in one file so the hub's server code does not
+ * depend on the shape of the kit's internals.
+ */
+import { checkLab } from '../kit/check.ts';
+import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
+import type { LabProcess } from '../kit/lab-process.ts';
+import { loadCourse } from '../kit/manifest.ts';
+import type { RoundRecord, Verdict } from '../kit/types.ts';
+import type { Variant } from './lab-session.ts';
+
+/** What the hub needs to know about a lab. */
+export interface HubLab {
+  id: string;
+  number: string;
+  title: string;
+  operation: string;
+  labPage: string;
+  serverFile: string;
+  solutionFile: string;
+}
+
+/** The labs of the course manifest (labs/course.json), validated by the kit. */
+export function loadHubCourse(root: string): HubLab[] {
+  return loadCourse(root).labs.map((lab) => ({
+    id: lab.id,
+    number: lab.number,
+    title: lab.title,
+    operation: lab.operation,
+    labPage: lab.labPage,
+    serverFile: lab.serverFile,
+    solutionFile: lab.solutionFile,
+  }));
+}
+
+/**
+ * Drive `count` operations of the lab's own workload against a running lab; resolves with the
+ * number done. Progress is reported as it goes.
+ */
+export async function runLoad(
+  lab: HubLab,
+  child: LabProcess,
+  count: number,
+  signal: AbortSignal,
+  onProgress: (done: number) => void,
+): Promise<number> {
+  const check = labCheckFor(lab.id);
+  if (!check) throw new Error(`the checker has no workload for ${lab.id}`);
+  const ctx = createLabContext(child, { signal, onProgress: (done) => onProgress(done) });
+  try {
+    const result = await check.runRound(ctx, count);
+    return result.ok;
+  } finally {
+    ctx.close();
+  }
+}
+
+/** Run the checker on the learner's file or the solution, streaming rounds. */
+export async function runCheck(
+  lab: HubLab,
+  variant: Variant,
+  signal: AbortSignal,
+  onRound: (round: RoundRecord) => void,
+): Promise<Verdict> {
+  return checkLab({
+    target: { labId: lab.id, entry: variant === 'learner' ? lab.serverFile : lab.solutionFile },
+    signal,
+    onRound: (round) => onRound(round),
+  });
+}

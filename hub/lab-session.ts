@@ -1,0 +1,235 @@
+/**
+ * One running lab as the hub sees it: the learner's server or the reference solution of one lab,
+ * started with the kit's startLab (probe, capped heap, own process group), sampled twice a second
+ * WITHOUT forcing GC so the browser sees V8's normal sawtooth, with GC events forwarded as they
+ * happen. When the process dies (a crash, out of memory, killed) the session keeps its history and
+ * says why; start() brings it back.
+ *
+ * Everything it holds is bounded (a ring of recent samples and GC events), so a hub left running for
+ * a day holds no more than one left running for a minute.
+ */
+import { startLab, type LabProcess } from '../kit/lab-process.ts';
+import type { GcEvent, ProbeSample } from '../kit/types.ts';
+
+export type Variant = 'learner' | 'solution';
+export type SessionStatus = 'stopped' | 'starting' | 'running' | 'crashed';
+
+/** What the browser is told about a session. */
+export interface SessionState {
+  lab: string;
+  variant: Variant;
+  status: SessionStatus;
+  /** The lab server's own URL (for a learner who wants to curl it), while running. */
+  url?: string;
+  pid?: number;
+  /** Project-relative file being run. */
+  file: string;
+  /** Why it is not running: the kit's plain message (crash, out of memory, could not start). */
+  reason?: string;
+  /** Short category of the crash: 'out of memory', 'killed', 'crashed', 'blocked', ... */
+  exitReason?: string;
+}
+
+/** Events a session reports; the hub forwards them to the lab's socket.io room. */
+export interface SessionEvents {
+  state(state: SessionState): void;
+  sample(payload: { lab: string; variant: Variant; sample: ProbeSample }): void;
+  gc(payload: { lab: string; variant: Variant; events: GcEvent[] }): void;
+}
+
+export interface SessionOptions {
+  lab: string;
+  variant: Variant;
+  /** Absolute path of the file to run. */
+  entry: string;
+  /** Project-relative, for messages. */
+  file: string;
+  events: SessionEvents;
+  /** Milliseconds between samples (default 400: at least twice a second). */
+  sampleEveryMs?: number;
+  /** Heap cap of the lab in MB (default: the kit's 256). */
+  heapMb?: number;
+  /** Extra environment for the lab (its LEAKLAB_* tunables). */
+  env?: Record<string, string>;
+  /** How many recent samples to keep for a page that joins late (default 300: two minutes). */
+  historySize?: number;
+}
+
+/** A fixed-size ring: pushing past the size drops the oldest. */
+export class Ring<T> {
+  private items: T[] = [];
+  constructor(readonly size: number) {}
+  push(item: T): void {
+    this.items.push(item);
+    if (this.items.length > this.size) this.items.splice(0, this.items.length - this.size);
+  }
+  toArray(): T[] {
+    return this.items.slice();
+  }
+  clear(): void {
+    this.items = [];
+  }
+  get length(): number {
+    return this.items.length;
+  }
+}
+
+export class LabSession {
+  readonly lab: string;
+  readonly variant: Variant;
+  private status: SessionStatus = 'stopped';
+  private process: LabProcess | undefined;
+  private reason: string | undefined;
+  private exitReason: string | undefined;
+  private sampler: NodeJS.Timeout | undefined;
+  private sampling = false;
+  private pendingGc: GcEvent[] = [];
+  private starting: Promise<void> | undefined;
+  readonly samples: Ring<ProbeSample>;
+  readonly gcEvents: Ring<GcEvent>;
+
+  constructor(private readonly options: SessionOptions) {
+    this.lab = options.lab;
+    this.variant = options.variant;
+    this.samples = new Ring(options.historySize ?? 300);
+    this.gcEvents = new Ring(options.historySize ?? 300);
+  }
+
+  state(): SessionState {
+    const running = this.status === 'running' ? this.process : undefined;
+    return {
+      lab: this.lab,
+      variant: this.variant,
+      status: this.status,
+      file: this.options.file,
+      ...(running ? { url: running.url, pid: running.pid } : {}),
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.exitReason ? { exitReason: this.exitReason } : {}),
+    };
+  }
+
+  /** The running lab process, if any (load and snapshots need it). */
+  running(): LabProcess | undefined {
+    return this.status === 'running' ? this.process : undefined;
+  }
+
+  /** Start (or restart after a crash). Resolves when the server listens; a failure becomes state. */
+  start(): Promise<void> {
+    if (this.status === 'running') return Promise.resolve();
+    this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    this.status = 'starting';
+    this.reason = undefined;
+    this.exitReason = undefined;
+    this.publish();
+    let child: LabProcess;
+    try {
+      child = await startLab({
+        entry: this.options.entry,
+        displayName: this.options.file,
+        observeGc: true,
+        ...(this.options.heapMb ? { heapMb: this.options.heapMb } : {}),
+        ...(this.options.env ? { env: this.options.env } : {}),
+      });
+    } catch (error) {
+      this.status = 'crashed';
+      this.reason = (error as Error).message;
+      this.exitReason = 'could not start';
+      this.publish();
+      return;
+    }
+    this.process = child;
+    this.status = 'running';
+    child.on('gc', (event) => {
+      this.gcEvents.push(event);
+      this.pendingGc.push(event);
+      // A lab under load can scavenge hundreds of times a second: cap what waits for the next tick.
+      if (this.pendingGc.length > 200) this.pendingGc.splice(0, this.pendingGc.length - 200);
+    });
+    child.once('failure', (error) => this.onFailure(child, error.message));
+    child.once('exit', (exit) => {
+      if (exit.reason !== 'stopped') this.onFailure(child, child.failed?.message ?? `the lab process ended (${exit.reason})`, exit.reason);
+    });
+    this.sampler = setInterval(() => void this.tick(), this.options.sampleEveryMs ?? 400);
+    this.publish();
+    void this.tick();
+  }
+
+  private onFailure(child: LabProcess, message: string, exitReason?: string): void {
+    if (this.process !== child) return;
+    this.stopSampler();
+    this.status = 'crashed';
+    this.reason = message;
+    this.exitReason = exitReason ?? this.exitReason ?? (/out of memory/i.test(message) ? 'out of memory' : 'crashed');
+    this.publish();
+    // The process may still be alive (a blocked loop): make sure it is gone.
+    void child.stop().then((exit) => {
+      if (this.process === child && exit.reason !== 'stopped' && this.exitReason !== exit.reason) {
+        this.exitReason = exit.reason;
+        this.publish();
+      }
+    });
+  }
+
+  private async tick(): Promise<void> {
+    const child = this.process;
+    if (!child || this.status !== 'running' || this.sampling) return; // never pile up requests
+    this.sampling = true;
+    try {
+      const sample = await child.sample(false, { timeoutMs: 5000 });
+      if (this.process !== child) return;
+      this.samples.push(sample);
+      this.options.events.sample({ lab: this.lab, variant: this.variant, sample });
+      this.flushGc();
+    } catch {
+      // A failed sample means the process is failing: the 'failure' handler reports it.
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  private flushGc(): void {
+    if (this.pendingGc.length === 0) return;
+    const events = this.pendingGc;
+    this.pendingGc = [];
+    this.options.events.gc({ lab: this.lab, variant: this.variant, events });
+  }
+
+  /** A sample after a forced full GC (a marked point on the graph). */
+  async forceGc(): Promise<ProbeSample | undefined> {
+    const child = this.running();
+    if (!child) return undefined;
+    const sample = await child.sample(true);
+    this.samples.push(sample);
+    this.options.events.sample({ lab: this.lab, variant: this.variant, sample });
+    this.flushGc();
+    return sample;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.stopSampler();
+    if (!child) return;
+    await child.stop();
+    if (this.process === child) {
+      this.process = undefined;
+      this.status = 'stopped';
+      this.reason = undefined;
+      this.exitReason = undefined;
+      this.pendingGc = [];
+      this.publish();
+    }
+  }
+
+  private stopSampler(): void {
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = undefined;
+  }
+
+  private publish(): void {
+    this.options.events.state(this.state());
+  }
+}
