@@ -30,8 +30,10 @@ export const QUIET_JIT_FLAGS = ['--no-opt', '--no-sparkplug', '--no-flush-byteco
 export interface StartLabOptions {
   /** Absolute path of the server file to run. */
   entry: string;
-  /** Extra environment (LEAKLAB_* tunables); PORT=0 and HOST=127.0.0.1 are always set. */
+  /** Extra environment (LEAKLAB_* tunables); HOST=127.0.0.1 is always set. */
   env?: Record<string, string>;
+  /** The port to ask for (default 0: any free port; `leaklab run --port 3000` asks for a fixed one). */
+  port?: number;
   /** --max-old-space-size in MB (default 256): a leak ends in a clear out-of-memory, not a swapping machine. */
   heapMb?: number;
   /** Add QUIET_JIT_FLAGS (the checker does; a hand-run lab does not). */
@@ -421,7 +423,7 @@ export async function startLab(options: StartLabOptions): Promise<LabProcess> {
     ...(options.quiet ? QUIET_JIT_FLAGS : []),
     entry,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: '0', HOST: '127.0.0.1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(options.port ?? 0), HOST: '127.0.0.1' };
   // A lab started from inside `node --test` must not think it is a test file itself.
   delete env.NODE_TEST_CONTEXT;
 

@@ -1,0 +1,17 @@
+/** The text of `leaklab help`. */
+export const USAGE = `leaklab: break and fix memory leaks in Node.js, with a checker that proves the fix
+
+Usage:
+  leaklab list                       the labs and the status of your last check of each
+  leaklab run <lab> [--solution] [--entry FILE] [--port N]
+                                     start a lab server, print its URL and a live memory readout
+  leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]
+                                     put your server.ts under load and judge: pass, leak or broken
+  leaklab check --all [--solution]   check every lab (a scoreboard)
+  leaklab hint <lab>                 one more hint each time you ask
+  leaklab reset <lab>                restore the lab's server.ts (yours is kept in output/backups/)
+  leaklab start                      where the course and the labs are
+  leaklab help                       this text
+
+A lab is named by number (01), name (unbounded-cache) or folder (01-unbounded-cache).
+Exit codes of check: 0 pass, 1 leak or broken feature, 2 could not run (or bad usage).`;
