@@ -1,7 +1,9 @@
 /**
- * The four labs as the site names them. Folder names are fixed by ARCHITECTURE.md; an unknown id
- * throws so that a wrong link fails the build instead of pointing nowhere.
+ * The labs as the site shows them, read from the course manifest labs/course.json (the one place
+ * that holds titles, causes and hints, shared with the CLI and the hub). An unknown lab id throws,
+ * so a wrong link or panel fails the build instead of pointing nowhere.
  */
+import course from '../../labs/course.json';
 
 export interface LabInfo {
   /** Folder name under labs/ and solutions/, e.g. '01-unbounded-cache'. */
@@ -9,42 +11,38 @@ export interface LabInfo {
   /** What the CLI accepts as the short name, e.g. '01'. */
   number: string;
   title: string;
-  /** One sentence: the server and what goes wrong. */
-  story: string;
-  /** The cause page that explains this leak. */
+  /** One sentence: what keeps memory alive in this lab. */
   cause: string;
+  /** The unit of load the checker drives, e.g. 'SSE connection'. */
+  operation: string;
+  /** The course page that explains this leak, e.g. '/causes/unbounded-cache/'. */
+  coursePage: string;
+  /** This lab's page on the site. */
+  labPage: string;
+  /** Progressive hints, the last one close to the answer. */
+  hints: string[];
 }
 
-export const LABS: readonly LabInfo[] = [
-  {
-    id: '01-unbounded-cache',
-    number: '01',
-    title: 'The cache that never forgets',
-    story: 'A profile service keeps every user record it has ever fetched from the database.',
-    cause: '/causes/unbounded-cache/',
-  },
-  {
-    id: '02-sse-listener',
-    number: '02',
-    title: 'The listener that outlives its client',
-    story: 'An order tracker streams updates to dashboards over Server-Sent Events, and every dashboard ever opened stays subscribed to the order bus.',
-    cause: '/causes/event-listeners/',
-  },
-  {
-    id: '03-closure-capture',
-    number: '03',
-    title: 'The closure that keeps every price list',
-    story: 'A pricing service loads a new price table on every refresh, and each table quietly keeps the one before it.',
-    cause: '/causes/closures/',
-  },
-  {
-    id: '04-uncleared-interval',
-    number: '04',
-    title: 'The interval nobody clears',
-    story: 'A live telemetry dashboard starts a timer for every socket.io connection and never stops it.',
-    cause: '/causes/timers/',
-  },
-];
+interface ManifestLab {
+  id: string;
+  title: string;
+  cause: string;
+  operation: string;
+  coursePage: string;
+  hints: string[];
+}
+
+/** All labs in course order. */
+export const LABS: readonly LabInfo[] = (course as { labs: ManifestLab[] }).labs.map((lab) => ({
+  id: lab.id,
+  number: lab.id.slice(0, 2),
+  title: lab.title,
+  cause: lab.cause,
+  operation: lab.operation,
+  coursePage: lab.coursePage,
+  labPage: `/labs/${lab.id}/`,
+  hints: lab.hints,
+}));
 
 /** The lab with this folder name; throws on anything else. */
 export function labById(id: string): LabInfo {
