@@ -15,10 +15,14 @@ export interface Chosen {
   isLearnerFile: boolean;
 }
 
-/** The course, or a LabError('USAGE') carrying the manifest's own message. */
+/**
+ * The course, or a LabError('USAGE') carrying the manifest's own message. LEAKLAB_ROOT points the
+ * CLI at another copy of the project (the CLI's tests use a scratch copy so `reset` never touches
+ * the real labs).
+ */
 export function course(): Course {
   try {
-    return loadCourse();
+    return loadCourse(process.env.LEAKLAB_ROOT || undefined);
   } catch (error) {
     if (error instanceof CourseError) throw new LabError('USAGE', { detail: error.message });
     throw error;
