@@ -1,0 +1,94 @@
+/**
+ * list, hint and reset, through the real CLI, on a scratch copy of the course (LEAKLAB_ROOT) so that
+ * `reset` never touches the real labs: progressive hints, status after a check, and a reset that
+ * restores the shipped file from git while keeping the learner's copy.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, runCli } from './cli-process.ts';
+
+let scratch = '';
+const env = () => ({ LEAKLAB_ROOT: scratch });
+
+before(() => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'leaklab-course-'));
+  cpSync(path.join(ROOT, 'labs'), path.join(scratch, 'labs'), { recursive: true });
+  cpSync(path.join(ROOT, 'solutions'), path.join(scratch, 'solutions'), { recursive: true });
+  // The labs import ../../kit/gauges.ts and packages: point the copy at the real ones.
+  symlinkSync(path.join(ROOT, 'kit'), path.join(scratch, 'kit'));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(scratch, 'node_modules'));
+  cpSync(path.join(ROOT, 'package.json'), path.join(scratch, 'package.json'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: scratch, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', 'labs', 'solutions', 'package.json');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'course as shipped');
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('leaklab hint', () => {
+  it('reveals one more hint each time, then says where the reference fix is', async () => {
+    const course = JSON.parse(readFileSync(path.join(scratch, 'labs', 'course.json'), 'utf8')) as { labs: Array<{ hints: string[] }> };
+    const hints = course.labs[1]!.hints;
+    const first = await runCli(['hint', '02'], env());
+    assert.equal(first.code, 0);
+    assert.match(first.stdout, new RegExp(`hint 1 of ${hints.length}`));
+    assert.ok(first.stdout.includes(hints[0]!));
+    assert.ok(!first.stdout.includes(hints[1]!), 'the second hint stays hidden');
+    const second = await runCli(['hint', 'sse-listener'], env());
+    assert.ok(second.stdout.includes(hints[0]!) && second.stdout.includes(hints[1]!));
+    let last = second;
+    for (let i = 2; i < hints.length + 1; i++) last = await runCli(['hint', '02-sse-listener'], env());
+    assert.match(last.stdout, new RegExp(`hint ${hints.length} of ${hints.length}`));
+    assert.match(last.stdout, /last hint.*solutions\/02-sse-listener\/server\.ts/s);
+  });
+});
+
+describe('leaklab list and check', () => {
+  it('shows "not checked", then the status of the last check of the learner file', async () => {
+    const before = await runCli(['list'], env());
+    assert.equal(before.code, 0);
+    assert.match(before.stdout, /03\s+Closure capture.*not checked/);
+    const check = await runCli(['check', '03'], env());
+    assert.equal(check.code, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, /LEAK/);
+    const afterCheck = await runCli(['list'], env());
+    assert.match(afterCheck.stdout, /03\s+Closure capture.*✗ leak/);
+  });
+});
+
+describe('leaklab reset', () => {
+  it('restores the shipped server.ts from git and keeps the learner copy in output/backups', async () => {
+    const server = path.join(scratch, 'labs', '01-unbounded-cache', 'server.ts');
+    const shipped = readFileSync(server, 'utf8');
+    const mine = `${shipped}\n// my attempt\n`;
+    writeFileSync(server, mine);
+    const result = await runCli(['reset', 'unbounded-cache'], env());
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(server, 'utf8'), shipped);
+    const backups = readdirSync(path.join(scratch, 'output', 'backups'));
+    assert.equal(backups.length, 1);
+    assert.match(backups[0]!, /^01-unbounded-cache-.*\.ts$/);
+    assert.equal(readFileSync(path.join(scratch, 'output', 'backups', backups[0]!), 'utf8'), mine);
+    assert.match(result.stdout, /saved as output\/backups\/01-unbounded-cache-/);
+    const again = await runCli(['reset', '01'], env());
+    assert.match(again.stdout, /already as shipped/);
+  });
+
+  it('without git history it refuses clearly and changes nothing', async () => {
+    rmSync(path.join(scratch, '.git'), { recursive: true, force: true });
+    const backupsDir = path.join(scratch, 'output', 'backups');
+    const backupCount = () => (existsSync(backupsDir) ? readdirSync(backupsDir).length : 0);
+    const backupsBefore = backupCount();
+    const server = path.join(scratch, 'labs', '04-uncleared-interval', 'server.ts');
+    writeFileSync(server, '// mine\n');
+    const result = await runCli(['reset', '04'], env());
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /Could not find the original of labs\/04-uncleared-interval\/server\.ts in git/);
+    assert.equal(readFileSync(server, 'utf8'), '// mine\n');
+    assert.equal(backupCount(), backupsBefore, 'no backup is made when nothing is restored');
+  });
+});
