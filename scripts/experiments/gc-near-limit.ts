@@ -27,6 +27,7 @@ const last = fullGcs.slice(-LAST_FULL_GCS);
 const fatal = /FATAL ERROR: ([^\n]+)/.exec(outcome.stderr)?.[1] ?? null;
 const range = (values: number[]) => [Math.min(...values), Math.max(...values)];
 const gaps = last.slice(1).map((gc, i) => gc.atMs - last[i]!.atMs);
+const mus = last.map((gc) => gc.currentMu).filter((mu): mu is number => mu !== null).sort((a, b) => a - b);
 const windowMs = last.at(-1)!.atMs - last[0]!.atMs;
 const pausedInWindowMs = last.slice(1).reduce((total, gc) => total + gc.pauseMs, 0);
 
@@ -39,10 +40,12 @@ report(
     fullGcCount: fullGcs.length,
     lastFullGcPauseMs: range(last.map((gc) => gc.pauseMs)),
     lastFullGcGapMs: range(gaps),
-    lastFullGcMu: range(last.map((gc) => gc.currentMu ?? Number.NaN)),
+    lastFullGcMu: range(mus),
+    // One GC can land between two bursts and show a high mu: the median says what dominates.
+    lastFullGcMedianMu: mus[Math.floor(mus.length / 2)],
     // Share of wall time spent paused in those last full GCs alone (scavenges not counted).
     pausedShareOfLastWindow: Math.round((pausedInWindowMs / windowMs) * 100) / 100,
     fatalError: fatal,
   },
-  `${HEAP_CAP_MIB} MB cap: last ${LAST_FULL_GCS} full GCs paused ${range(last.map((gc) => gc.pauseMs)).join('-')} ms, mu ${range(last.map((gc) => gc.currentMu ?? Number.NaN)).join('-')}; ${fatal}`,
+  `${HEAP_CAP_MIB} MB cap: last ${LAST_FULL_GCS} full GCs paused ${range(last.map((gc) => gc.pauseMs)).join('-')} ms, mu ${range(mus).join('-')}; ${fatal}`,
 );

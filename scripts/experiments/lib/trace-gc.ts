@@ -17,8 +17,9 @@ export interface TraceGcLine {
   currentMu: number | null;
 }
 
-const LINE =
-  /\]\s+(\d+) ms: ([A-Za-z-]+(?: \([a-z ]+\))?) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \/ [\d.]+ ms.*?(?:current mu = ([\d.]+))?\)/;
+const LINE = /\]\s+(\d+) ms: ([A-Za-z-]+(?: \([a-z ]+\))?) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \/ [\d.]+ ms/;
+/** Separate, because an incremental-marking note "(+ 42 ms in 43 steps ...)" may come before it. */
+const CURRENT_MU = /current mu = ([\d.]+)/;
 
 /** Every GC line in `text`, in order; other lines are ignored. */
 export function parseTraceGc(text: string): TraceGcLine[] {
@@ -26,13 +27,14 @@ export function parseTraceGc(text: string): TraceGcLine[] {
   for (const line of text.split('\n')) {
     const match = LINE.exec(line);
     if (!match) continue;
+    const mu = CURRENT_MU.exec(line);
     lines.push({
       atMs: Number(match[1]),
       kind: match[2]!,
       heapBeforeMB: Number(match[3]),
       heapAfterMB: Number(match[4]),
       pauseMs: Number(match[5]),
-      currentMu: match[6] === undefined ? null : Number(match[6]),
+      currentMu: mu ? Number(mu[1]) : null,
     });
   }
   return lines;

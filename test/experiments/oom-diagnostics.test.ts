@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { PROJECT_ROOT, measuredNumber, runExperiment } from './run-experiment.ts';
+
+interface Result {
+  nearLimitSnapshot: { exitSignal: string | null; snapshotsWritten: number; snapshotMiB: number };
+  heapProfOnOom: { exitSignal: string | null; profilesWritten: number };
+  heapProfOnNormalExit: { exitCode: number | null; profilesWritten: number };
+}
+
+let result: Result;
+before(async () => {
+  result = await runExperiment<Result>('oom-diagnostics');
+});
+
+test('--heapsnapshot-near-heap-limit=1 writes a snapshot, then the process still dies (snapshot-near-limit)', () => {
+  assert.equal(result.nearLimitSnapshot.snapshotsWritten, measuredNumber('snapshot-near-limit'));
+  assert.ok(result.nearLimitSnapshot.snapshotMiB > 1, 'the snapshot has content');
+  assert.equal(result.nearLimitSnapshot.exitSignal, 'SIGABRT');
+});
+
+test('--heap-prof writes nothing on an OOM crash, but does on a normal exit (heap-prof-on-oom)', () => {
+  assert.equal(result.heapProfOnOom.exitSignal, 'SIGABRT');
+  assert.equal(result.heapProfOnOom.profilesWritten, measuredNumber('heap-prof-on-oom'));
+  assert.equal(result.heapProfOnNormalExit.exitCode, 0);
+  assert.ok(result.heapProfOnNormalExit.profilesWritten >= 1, 'the control run proves the flag works');
+});
+
+test('the experiment removes the files it wrote', () => {
+  const left = readdirSync(join(PROJECT_ROOT, 'output', 'experiments')).filter((name) => name.startsWith('oom-diagnostics-'));
+  assert.deepEqual(left, []);
+});
