@@ -45,7 +45,7 @@ export class MemoryChart {
       spanGaps: true,
       show,
       points: { show: false },
-      value: (_u, v) => (v == null ? '–' : `${v.toFixed(1)} MiB`),
+      value: (u, v, si, idx) => this.legendValue(u, v, si, idx, 1),
     });
     const marks = (label: string, color: string, show: boolean): uPlot.Series => ({
       label,
@@ -55,7 +55,7 @@ export class MemoryChart {
       paths: () => null,
       show,
       points: { show: true, size: 9, stroke: color, fill: color },
-      value: (_u, v) => (v == null ? '–' : `${v.toFixed(2)} MiB`),
+      value: (u, v, si, idx) => this.legendValue(u, v, si, idx, 2),
     });
     const series: uPlot.Series[] = [
       { label: 'time' },
@@ -87,6 +87,19 @@ export class MemoryChart {
     this.plot = new uPlot(opts, this.columns(), container);
     this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(320, container.clientWidth), height: 300 }));
     this.resize.observe(container);
+  }
+
+  /**
+   * The legend shows the value under the cursor while hovering, and the latest value otherwise,
+   * so the numbers beside the graph are live without touching it.
+   */
+  private legendValue(u: uPlot, v: number | null, seriesIdx: number, idx: number | null, digits: number): string {
+    let value = v;
+    if (idx == null) {
+      const column = u.data[seriesIdx] ?? [];
+      for (let i = column.length - 1; i >= 0 && value == null; i--) value = column[i] ?? null;
+    }
+    return value == null ? '–' : `${value.toFixed(digits)} MiB`;
   }
 
   /** A sample of one server; post-GC samples also become a marked point. */

@@ -161,6 +161,8 @@ class PanelController {
     this.lastSample[variant] = sample;
     this.part('gauges').querySelector('tbody')!.innerHTML = gaugeRows(this.lastSample);
     this.el.dataset.points = String(this.chart.pointCount());
+    // Exposed for tests and for anyone reading the DOM: the latest post-GC heapUsed in MiB.
+    if (sample.afterGc) this.el.dataset[`postGc${variant === 'learner' ? 'Learner' : 'Solution'}`] = (sample.heapUsed / 1024 / 1024).toFixed(3);
   }
 
   private renderLoadButtons(): void {
@@ -222,6 +224,7 @@ class PanelController {
       )
       .join('');
     this.el.dataset.learner = this.states.learner?.status ?? 'stopped';
+    this.el.dataset.learnerPid = String(this.states.learner?.pid ?? '');
     this.el.dataset.solution = this.states.solution?.status ?? 'stopped';
 
     const running = (v: Variant) => this.states[v]?.status === 'running';

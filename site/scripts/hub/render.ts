@@ -86,7 +86,7 @@ export function verdictHtml(verdict: Verdict, who: string): string {
 export interface AnalysisView {
   rows: { name: string; added: number; deleted: number; countDelta: number; sizeDelta: number; countAfter: number }[];
   top?: { name: string; countDelta: number; sizeDelta: number };
-  path?: { words: string; source?: { file: string; line: number; text: string } }[];
+  path?: { words: string; edgeType: string; source?: { file: string; line: number; text: string } }[];
   pathLine?: string;
   baseline: string;
   later: string;
@@ -98,6 +98,7 @@ export function analysisHtml(a: AnalysisView, sourceLink: (line: number) => stri
   const table = `<table data-part="diff-table"><caption>Comparison by constructor: ${text(a.later)} against the baseline ${text(a.baseline)}</caption>
     <thead><tr><th scope="col">Constructor</th><th scope="col"># New</th><th scope="col"># Deleted</th><th scope="col"># Delta</th><th scope="col">Size delta</th></tr></thead>
     <tbody>${a.rows
+      .filter((r) => r.added !== 0 || r.deleted !== 0)
       .slice(0, 12)
       .map(
         (r) =>
@@ -105,15 +106,20 @@ export function analysisHtml(a: AnalysisView, sourceLink: (line: number) => stri
       )
       .join('')}</tbody></table>`;
   if (!a.top) return `${table}<p>No constructor of the program gained objects between the two snapshots.</p>`;
-  const steps = (a.path ?? [])
-    .map(
-      (step) =>
-        `<li>${text(step.words)}${step.source ? ` — <a href="${text(sourceLink(step.source.line))}" target="_blank" rel="noopener">${text(step.source.file)}:${step.source.line}</a> <code>${text(step.source.text)}</code>` : ''}</li>`,
-    )
-    .join('');
+  const item = (step: NonNullable<AnalysisView['path']>[number]) =>
+    `<li>${text(step.words)}${step.source ? ` — <a href="${text(sourceLink(step.source.line))}" target="_blank" rel="noopener">${text(step.source.file)}:${step.source.line}</a> <code>${text(step.source.text)}</code>` : ''}</li>`;
+  // Node's and V8's own objects come first (module records, handles): fold them away so the
+  // learner's part of the chain, from the scope holding their variable, is what they read.
+  const path = a.path ?? [];
+  const firstNamed = path.findIndex((step) => step.edgeType === 'context' || step.edgeType === 'property');
+  const fold = firstNamed > 3 ? firstNamed - 1 : 0;
+  const folded = fold
+    ? `<details><summary>${fold} steps inside Node and V8 lead from a GC root to this scope</summary><ol>${path.slice(0, fold).map(item).join('')}</ol></details>`
+    : '';
+  const steps = path.slice(fold).map(item).join('');
   return `${table}
     <p class="lab-panel__path"><strong>Top growing constructor: <span data-part="top-constructor">${text(a.top.name)}</span></strong>
       (${signed(a.top.countDelta)} objects, ${bytes(a.top.sizeDelta)} shallow). Why one new ${text(a.top.name)} is still alive, from a GC root:</p>
-    ${steps ? `<ol class="lab-panel__path">${steps}</ol>` : '<p>No strong path from a root was found: it will go at the next GC.</p>'}
+    ${steps ? `<div class="lab-panel__path">${folded}<ol start="${fold + 1}">${steps}</ol></div>` : '<p>No strong path from a root was found: it will go at the next GC.</p>'}
     ${a.pathLine ? `<p class="lab-panel__path">In one line: <code>${text(a.pathLine)}</code></p>` : ''}`;
 }
