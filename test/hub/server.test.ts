@@ -165,7 +165,7 @@ describe('the hub over socket.io', () => {
   it('stops every lab it started when it closes', async () => {
     const other = await startHub({ port: 0 });
     const client = io(other.url, { transports: ['websocket'], reconnection: false, extraHeaders: { origin: other.url } });
-    await new Promise((resolve) => client.once('connect', resolve));
+    await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
     const started = await new Promise<Record<string, any>>((resolve) => client.emit('lab:compare', { lab: LAB }, resolve));
     assert.equal(started.ok, true, started.error);
     const pids = started.states.map((s: { pid: number }) => s.pid);
