@@ -88,9 +88,15 @@ describe('the course as shipped (static)', () => {
         assert.ok(changed <= 30, `${rel(lab.solutionFile)} differs from the lab in ${changed} lines; keep the solution to the fix`);
       });
 
+      test('announces itself as "Lab NN · <title> listening on http://HOST:PORT", as the CLI names it', () => {
+        const line = `Lab ${lab.number} · ${lab.title} listening on http://`;
+        assert.ok(server.includes(line), `${rel(lab.serverFile)} does not print "${line}..."`);
+        assert.ok(solution.includes(line), `${rel(lab.solutionFile)} does not print "${line}..."`);
+      });
+
       test('has a README that tells the story and names the commands to run, check and get a hint', () => {
         const readme = read(lab.readme);
-        assert.match(readme, /^# Lab \d\d · /);
+        assert.ok(readme.startsWith(`# Lab ${lab.number} · ${lab.title}\n`), `${rel(lab.readme)} should start with "# Lab ${lab.number} · ${lab.title}"`);
         for (const section of ['## The story', '## The symptom', '## Your task', '## Run it, check it', '## Routes']) {
           assert.ok(readme.includes(section), `${rel(lab.readme)} lacks "${section}"`);
         }
