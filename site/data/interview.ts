@@ -102,7 +102,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     strong: [
       'One emitter has more than {m:max-listeners-default} listeners for **one event name**. The warning is printed once: {mc:max-listeners-warning-text}.',
       'Nothing is blocked: the listener is added and the count keeps growing silently after the first warning.',
-      'It counts per event name: {m:max-listeners-per-event}.',
+      'It counts per event name, not per emitter: one listener on each of many names never warns ({m:max-listeners-per-event}).',
       'Treat it as a bug report: find the code that adds a listener per request or connection and remove it when that request or connection ends. Raise the limit only where many listeners are by design.',
     ],
     trap: '"Node stops you at eleven listeners", or "call `setMaxListeners(0)`". The first is false; the second silences the only alarm while the leak continues.',
@@ -315,8 +315,8 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     topic: 'GC',
     question: 'What does a leaking Node process go through before it dies of out-of-memory?',
     strong: [
-      'Full collections come back to back and free almost nothing; each took {m:gc-near-limit-pause-ms} in our measurement.',
-      'The program gets a small share of the time: `--trace-gc` showed {m:gc-near-limit-mu}. Latency climbs, requests time out.',
+      'Full collections come back to back and free almost nothing ({m:gc-near-limit-pause-ms} in our measurement).',
+      'The program gets a small share of the time: `--trace-gc` showed a mutator utilisation (`mu`) of {m:gc-near-limit-mu}. Latency climbs, requests time out.',
       'Then V8 aborts: {mc:gc-near-limit-abort-text}.',
       'You read this from `--trace-gc`, from `perf_hooks` gc entries, or from `nodejs_gc_duration_seconds`; there is no fixed multiplier for the overhead.',
     ],
@@ -349,7 +349,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     topic: 'Tools',
     question: 'Would you reach for clinic.js to find a memory leak today?',
     strong: [
-      'Not first: {m:clinic-status}.',
+      'Not first: clinic.js still runs on Node 20, but {m:clinic-status}, and `clinic doctor` produces no report on newer Node versions.',
       '`clinic doctor`\'s memory check flags long garbage-collection pauses, a late symptom, not leaks as such.',
       'Node\'s own tools cover it: post-GC trends, heap snapshot comparison, `--trace-gc`, `--heap-prof`.',
     ],
