@@ -48,11 +48,6 @@ const BIO_WORDS = (
 let calls = 0;
 registerGauge('dbCalls', () => calls);
 
-/** How many times the database was queried since the server started. */
-export function dbCallCount(): number {
-  return calls;
-}
-
 /** Fetch one user by id. Any id exists: the record is derived from it, so it never changes. */
 export async function getUser(id: string): Promise<User> {
   calls += 1;

@@ -39,11 +39,6 @@ export function loadPriceTable(version: number): PriceTable {
   return table;
 }
 
-/** How many times a price table was loaded since the server started. */
-export function catalogLoadCount(): number {
-  return loads;
-}
-
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
