@@ -60,6 +60,7 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
       quiet: options.quiet ?? true,
       signal: options.signal,
       listenTimeoutMs: options.listenTimeoutMs,
+      labName: /^(\d+)-/.exec(target.labId)?.[1],
     });
     ctx = createLabContext(lab, { signal: options.signal });
     const rounds = await driveRounds(lab, ctx, check, options);
@@ -130,6 +131,7 @@ async function runLoad(lab: LabProcess, ctx: LabContext, check: LabCheck, signal
       crashed ??
       new LabError('NOT_ANSWERING', {
         file: displayPath(lab.entry),
+        lab: /^(\d+)-/.exec(check.labId)?.[1],
         detail: `${result.failed} of ${result.sent} ${check.operation}s failed (first: ${result.firstError ?? 'unknown'})`,
       })
     );

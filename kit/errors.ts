@@ -29,6 +29,8 @@ export interface LabErrorContext {
   seconds?: number;
   /** The most telling lines of the child's stderr (an error message, a stack frame). */
   excerpt?: string;
+  /** The lab as the learner names it ('01'), for the commands a message suggests. */
+  lab?: string;
   /** Anything else a message slots in: a lab name, an exit code, a URL. */
   detail?: string;
 }
@@ -36,15 +38,16 @@ export interface LabErrorContext {
 type Describe = (c: LabErrorContext) => string;
 
 const file = (c: LabErrorContext): string => c.file ?? 'the server file';
+const lab = (c: LabErrorContext): string => c.lab ?? '<lab>';
 const excerptOf = (c: LabErrorContext): string => (c.excerpt ? `\n${indent(c.excerpt)}` : '');
 
 /** The catalogue: code → a message that names the file and the next step. */
 const CATALOGUE: Record<LabErrorCode, Describe> = {
-  ENTRY_NOT_FOUND: (c) => `${file(c)} does not exist. Check the path, or run \`leaklab reset <lab>\` to restore the lab's server.`,
+  ENTRY_NOT_FOUND: (c) => `${file(c)} does not exist. Check the path, or run \`leaklab reset ${lab(c)}\` to restore the lab's server.`,
   COMPILE_FAILED: (c) =>
     `${file(c)} does not compile: TypeScript/JavaScript syntax error.${excerptOf(c)}\nFix the line named above and check again.`,
   THREW_AT_START: (c) =>
-    `${file(c)} threw an error while starting, before it listened on a port.${excerptOf(c)}\nRun it by hand with \`leaklab run <lab>\` to see the full stack.`,
+    `${file(c)} threw an error while starting, before it listened on a port.${excerptOf(c)}\nRun it by hand with \`leaklab run ${lab(c)}\` to see the full stack.`,
   EXITED_BEFORE_LISTENING: (c) =>
     `${file(c)} finished${c.detail ? ` (${c.detail})` : ''} without ever listening on a port. A lab server must call listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1') and keep running.`,
   NEVER_LISTENED: (c) =>
@@ -52,9 +55,9 @@ const CATALOGUE: Record<LabErrorCode, Describe> = {
   EVENT_LOOP_BLOCKED: (c) =>
     `${file(c)} blocked its event loop: it stopped answering for more than ${c.seconds ?? '?'} s${c.detail ? ` ${c.detail}` : ''}. Look for a synchronous loop (while/for without an exit, a busy wait) and make it finish or await.`,
   CRASHED: (c) =>
-    `${file(c)} crashed while under load${c.detail ? ` (${c.detail})` : ''}.${excerptOf(c)}\nRun it with \`leaklab run <lab>\`, send it the same requests, and read the stack.`,
+    `${file(c)} crashed while under load${c.detail ? ` (${c.detail})` : ''}.${excerptOf(c)}\nRun it with \`leaklab run ${lab(c)}\`, send it the same requests, and read the stack.`,
   OUT_OF_MEMORY: (c) =>
-    `${file(c)} ran out of memory: V8 reached the heap limit${c.detail ? ` (${c.detail})` : ''} and aborted. That is what a leak does in production; find what keeps growing (\`leaklab hint <lab>\`).`,
+    `${file(c)} ran out of memory: V8 reached the heap limit${c.detail ? ` (${c.detail})` : ''} and aborted. That is what a leak does in production; find what keeps growing (\`leaklab hint ${lab(c)}\`).`,
   NOT_ANSWERING: (c) =>
     `${file(c)} is running but did not answer the checker's requests${c.detail ? `: ${c.detail}` : ''}. Make sure every route still sends a response.`,
   PROBE_TIMEOUT: (c) =>

@@ -42,7 +42,7 @@ export interface StartLabOptions {
   observeGc?: boolean;
   /** How long to wait for the server to listen (default 10 s). */
   listenTimeoutMs?: number;
-  /** Silence in the heartbeat after which the event loop counts as blocked (default 3 s). */
+  /** Silence in the heartbeat after which the event loop counts as blocked (default 4 s: a loaded machine can delay a healthy answer by a second or two). */
   blockedAfterMs?: number;
   /** Abort while starting: the child is killed and startLab rejects with CANCELLED. */
   signal?: AbortSignal;
@@ -50,6 +50,8 @@ export interface StartLabOptions {
   cwd?: string;
   /** How the file is named in messages (default: relative to the project root). */
   displayName?: string;
+  /** The lab as the learner names it ('01'), so messages suggest the exact command to run. */
+  labName?: string;
 }
 
 export type ExitReason = 'stopped' | 'exited' | 'crashed' | 'out of memory' | 'killed' | 'blocked';
@@ -180,7 +182,8 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
   readonly failure: Promise<LabError>;
 
   private readonly child: ChildProcess;
-  private readonly displayName: string;
+  /** Who failed, for every LabError: the file and the lab's name. */
+  private readonly who: { file: string; lab?: string };
   private readonly blockedAfterMs: number;
   private stdout = '';
   private stderr = '';
@@ -194,17 +197,20 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
   private lastAnswerAt = Date.now();
   private resolveFailure!: (error: LabError) => void;
 
-  constructor(child: ChildProcess, entry: string, displayName: string, blockedAfterMs: number) {
+  constructor(child: ChildProcess, entry: string, displayName: string, blockedAfterMs: number, labName?: string) {
     super();
+    this.who = { file: displayName, lab: labName };
     this.child = child;
     this.pid = child.pid ?? -1;
     this.entry = entry;
-    this.displayName = displayName;
     this.blockedAfterMs = blockedAfterMs;
     this.failure = new Promise((resolve) => (this.resolveFailure = resolve));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout = tail(this.stdout + chunk)));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr = tail(this.stderr + chunk)));
     child.on('message', (message: ProbeMessage) => this.onMessage(message));
+    // A failed send or kill on a child that just died: 'close' below reports the real story, and an
+    // unhandled 'error' would otherwise take the checker (or the hub) down with it.
+    child.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
       // 'close' rather than 'exit': by then stderr is fully read, so an out-of-memory is recognised.
       child.once('close', (code, signal) => {
@@ -225,7 +231,7 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
         if (!this.stopping) this.fail(this.classifyExit(this.exitInfo));
         for (const { reject, timer } of this.pending.values()) {
           clearTimeout(timer);
-          reject(this.failed ?? new LabError('CANCELLED', { file: this.displayName, detail: 'the lab was stopped' }));
+          reject(this.failed ?? new LabError('CANCELLED', { ...this.who, detail: 'the lab was stopped' }));
         }
         this.pending.clear();
         this.emit('exit', this.exitInfo);
@@ -249,7 +255,7 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
       };
       const onAbort = () => {
         cleanup();
-        reject(new LabError('CANCELLED', { file: this.displayName }));
+        reject(new LabError('CANCELLED', { ...this.who }));
       };
       const timer = setTimeout(async () => {
         // Still running but no port: is the event loop stuck, or did the file simply never listen?
@@ -261,9 +267,9 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
         cleanup();
         reject(
           answered
-            ? new LabError('NEVER_LISTENED', { file: this.displayName, seconds: Math.round(timeoutMs / 1000) })
+            ? new LabError('NEVER_LISTENED', { ...this.who, seconds: Math.round(timeoutMs / 1000) })
             : new LabError('EVENT_LOOP_BLOCKED', {
-                file: this.displayName,
+                ...this.who,
                 seconds: Math.round(timeoutMs / 1000),
                 detail: 'while starting, before it listened',
               }),
@@ -297,7 +303,7 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
         this.pending.delete(message.id);
         clearTimeout(waiting.timer);
         if (message.ok) waiting.resolve(message.result);
-        else waiting.reject(new LabError('PROBE_TIMEOUT', { file: this.displayName, detail: message.error }));
+        else waiting.reject(new LabError('PROBE_TIMEOUT', { ...this.who, detail: message.error }));
         break;
       }
     }
@@ -310,7 +316,7 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
       if (this.failed || this.stopping) return this.stopHeartbeat();
       if (Date.now() - this.lastAnswerAt > this.blockedAfterMs) {
         const error = new LabError('EVENT_LOOP_BLOCKED', {
-          file: this.displayName,
+          ...this.who,
           seconds: Math.round(this.blockedAfterMs / 100) / 10,
           detail: 'while handling requests',
         });
@@ -337,35 +343,35 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
   }
 
   private classifyExit(exit: LabExit): LabError {
-    const file = this.displayName;
+    const { file, lab } = this.who;
     const excerpt = summariseStderr(this.stderr, this.entry);
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-    if (exit.reason === 'out of memory') return new LabError('OUT_OF_MEMORY', { file, excerpt });
+    if (exit.reason === 'out of memory') return new LabError('OUT_OF_MEMORY', { file, lab, excerpt });
     if (!this.listening) {
-      if (COMPILE_PATTERN.test(this.stderr)) return new LabError('COMPILE_FAILED', { file, excerpt });
-      if (exit.code === 0) return new LabError('EXITED_BEFORE_LISTENING', { file, detail: how });
-      return new LabError('THREW_AT_START', { file, excerpt, detail: how });
+      if (COMPILE_PATTERN.test(this.stderr)) return new LabError('COMPILE_FAILED', { file, lab, excerpt });
+      if (exit.code === 0) return new LabError('EXITED_BEFORE_LISTENING', { file, lab, detail: how });
+      return new LabError('THREW_AT_START', { file, lab, excerpt, detail: how });
     }
-    return new LabError('CRASHED', { file, excerpt, detail: how });
+    return new LabError('CRASHED', { file, lab, excerpt, detail: how });
   }
 
   private request<T>(body: DistributiveOmit<ProbeRequest, 'id'>, timeoutMs: number): Promise<T> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.exitInfo || !this.child.connected) {
-      return Promise.reject(new LabError('CANCELLED', { file: this.displayName, detail: 'the lab is not running' }));
+      return Promise.reject(new LabError('CANCELLED', { ...this.who, detail: 'the lab is not running' }));
     }
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new LabError('PROBE_TIMEOUT', { file: this.displayName, seconds: Math.round(timeoutMs / 100) / 10, detail: body.cmd }));
+        reject(new LabError('PROBE_TIMEOUT', { ...this.who, seconds: Math.round(timeoutMs / 100) / 10, detail: body.cmd }));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.child.send({ ...body, id } as ProbeRequest, (error) => {
         if (!error) return;
         clearTimeout(timer);
         this.pending.delete(id);
-        reject(this.failed ?? new LabError('CANCELLED', { file: this.displayName, detail: 'the lab is not running' }));
+        reject(this.failed ?? new LabError('CANCELLED', { ...this.who, detail: 'the lab is not running' }));
       });
     });
   }
@@ -409,8 +415,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export async function startLab(options: StartLabOptions): Promise<LabProcess> {
   const entry = path.resolve(options.entry);
   const displayName = options.displayName ?? displayPath(entry);
-  if (!existsSync(entry)) throw new LabError('ENTRY_NOT_FOUND', { file: displayName });
-  if (options.signal?.aborted) throw new LabError('CANCELLED', { file: displayName });
+  const who = { file: displayName, lab: options.labName };
+  if (!existsSync(entry)) throw new LabError('ENTRY_NOT_FOUND', { ...who });
+  if (options.signal?.aborted) throw new LabError('CANCELLED', { ...who });
   installOrphanGuard();
 
   const nodeArgs = [
@@ -436,11 +443,11 @@ export async function startLab(options: StartLabOptions): Promise<LabProcess> {
     detached: true,
   });
   if (child.pid === undefined) {
-    throw new LabError('THREW_AT_START', { file: displayName, detail: 'node could not be started' });
+    throw new LabError('THREW_AT_START', { ...who, detail: 'node could not be started' });
   }
   liveGroups.add(child.pid);
 
-  const lab = new RunningLab(child, entry, displayName, options.blockedAfterMs ?? 3000);
+  const lab = new RunningLab(child, entry, displayName, options.blockedAfterMs ?? 4000, options.labName);
   try {
     await lab.waitUntilListening(options.listenTimeoutMs ?? 10_000, options.signal);
     if (options.observeGc) await lab.observeGc(true);

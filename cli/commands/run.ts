@@ -31,7 +31,7 @@ export function readoutLine(sample: ProbeSample, gcCount: number): string {
 
 export async function runCommand(args: RunArgs, term: Terminal): Promise<number> {
   const chosen = chooseLab(args.lab, { solution: args.solution, entry: args.entry });
-  const lab = await startLab({ entry: chosen.entry, port: args.port, observeGc: true, listenTimeoutMs: 15_000 });
+  const lab = await startLab({ entry: chosen.entry, labName: chosen.lab.number, port: args.port, observeGc: true, listenTimeoutMs: 15_000 });
   let gcCount = 0;
   lab.on('gc', () => (gcCount += 1));
   term.out(`Lab ${chosen.lab.number} · ${chosen.lab.title}: ${displayPath(chosen.entry)}`);

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, runCli } from './cli-process.ts';
+import { childrenOf, ROOT, runCli, startCli, waitGone } from './cli-process.ts';
 
 let scratch = '';
 const env = () => ({ LEAKLAB_ROOT: scratch });
@@ -57,6 +57,22 @@ describe('leaklab list and check', () => {
     assert.match(check.stdout, /LEAK/);
     const afterCheck = await runCli(['list'], env());
     assert.match(afterCheck.stdout, /03\s+Closure capture.*✗ leak/);
+  });
+});
+
+describe('leaklab check --watch', () => {
+  it('checks, re-checks when the file is saved, and stops cleanly on Ctrl-C', async () => {
+    const server = path.join(scratch, 'labs', '03-closure-capture', 'server.ts');
+    const cli = startCli(['check', '03', '--watch'], env());
+    await cli.waitFor(/LEAK[\s\S]*Watching labs\/03-closure-capture\/server\.ts/, 30_000);
+    // Save the reference fix over it, as a learner's editor would.
+    writeFileSync(server, readFileSync(path.join(scratch, 'solutions', '03-closure-capture', 'server.ts'), 'utf8'));
+    await cli.waitFor(/PASS[\s\S]*Watching/, 30_000);
+    const labs = childrenOf(cli.proc.pid!);
+    cli.proc.kill('SIGINT');
+    const result = await cli.done;
+    assert.equal(result.code, 0, 'the last verdict (a pass) is the exit code');
+    assert.deepEqual(await waitGone(labs), []);
   });
 });
 
