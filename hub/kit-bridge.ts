@@ -3,6 +3,7 @@
  * a lab's real workload, how to run a check. Kept in one file so the hub's server code does not
  * depend on the shape of the kit's internals.
  */
+import path from 'node:path';
 import { checkLab } from '../kit/check.ts';
 import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
@@ -19,11 +20,14 @@ export interface HubLab {
   labPage: string;
   serverFile: string;
   solutionFile: string;
+  /** Project root, to show files relative to it. */
+  root: string;
 }
 
 /** The labs of the course manifest (labs/course.json), validated by the kit. */
 export function loadHubCourse(root: string): HubLab[] {
   return loadCourse(root).labs.map((lab) => ({
+    root,
     id: lab.id,
     number: lab.number,
     title: lab.title,
@@ -63,9 +67,11 @@ export async function runCheck(
   signal: AbortSignal,
   onRound: (round: RoundRecord) => void,
 ): Promise<Verdict> {
-  return checkLab({
+  const verdict = await checkLab({
     target: { labId: lab.id, entry: variant === 'learner' ? lab.serverFile : lab.solutionFile },
     signal,
     onRound: (round) => onRound(round),
   });
+  // The page shows the file as the learner knows it, not where the project sits on disk.
+  return { ...verdict, entry: path.relative(lab.root, verdict.entry) };
 }
