@@ -122,7 +122,8 @@ test.describe('practice mode in the browser', () => {
     await expect(card.getByText('The trap')).toBeVisible();
     await expect(card.locator('.practice-proof a').first()).toBeVisible();
     await expect(page.getByRole('button', { name: /Reveal the answer/ })).toBeHidden();
-    await deck(page).scrollIntoViewIfNeeded();
+    // Scroll the card's top just below Starlight's fixed header, so the picture shows question and answer.
+    await page.evaluate(`window.scrollTo(0, document.querySelector('[data-practice]').getBoundingClientRect().top + window.scrollY - 80)`);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'practice-revealed.png') });
 
     await page.getByRole('button', { name: /Good/ }).click();
