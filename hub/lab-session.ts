@@ -131,6 +131,10 @@ export class LabSession {
         entry: this.options.entry,
         displayName: this.options.file,
         observeGc: true,
+        // The kit calls a lab blocked after 4 s of silence. A heap snapshot of a busy lab can take
+        // longer than that on a loaded machine (FACTS #16), and a reply that lands just as the
+        // snapshot starts resets the kit's allowance for it; the hub gives a lab 20 s instead.
+        blockedAfterMs: 20_000,
         ...(this.options.heapMb ? { heapMb: this.options.heapMb } : {}),
         ...(this.options.env ? { env: this.options.env } : {}),
       });

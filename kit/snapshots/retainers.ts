@@ -95,43 +95,83 @@ export function retainerPath(graph: HeapGraph, target: number): RetainerStep[] |
   return pathInTree(graph, retainerTree(graph), target);
 }
 
+/** One step's identity for comparing paths: element indexes and numbered slots do not count. */
+function stepKey(step: RetainerStep, ignoreName = false): string {
+  const name = ignoreName || step.edgeType === 'element' || /^\d+$/.test(String(step.edgeName)) ? '#' : step.edgeName;
+  return `${step.edgeType}:${name}>${step.className}`;
+}
+
 /**
- * The shape of a path, for grouping: the objects and variable names it goes through, without
- * element indexes or the last edge's name (a cache entry's key differs for every entry).
+ * Folds a run of identical links into one step that says how often it repeats. A chain leak (each
+ * price table keeping the previous one alive) makes paths hundreds of steps long that are the same
+ * few links again and again; the reader needs the links once and the count.
+ */
+export function foldRepeats(steps: readonly RetainerStep[], minRepeats = 3): RetainerStep[] {
+  const keys = steps.map((step) => stepKey(step));
+  const out: RetainerStep[] = [];
+  let i = 0;
+  while (i < steps.length) {
+    let folded = false;
+    for (let k = 1; k <= 6 && i + k * minRepeats <= steps.length; k++) {
+      let reps = 1;
+      while (i + (reps + 1) * k <= steps.length && keys.slice(i + reps * k, i + (reps + 1) * k).join('|') === keys.slice(i, i + k).join('|')) reps++;
+      if (reps < minRepeats) continue;
+      out.push(...steps.slice(i, i + k));
+      out.push({
+        edgeType: 'repeat',
+        edgeName: k,
+        nodeType: 'repeat',
+        className: '',
+        nodeName: '',
+        nodeId: -1,
+        selfSize: 0,
+        words: `… the same ${k === 1 ? 'link' : `${k} links`} ${reps - 1} more times: a chain in which each one keeps the previous one alive`,
+      });
+      i += reps * k;
+      folded = true;
+      break;
+    }
+    if (!folded) out.push(steps[i++]!);
+  }
+  return out;
+}
+
+/**
+ * The shape of a (folded) path, for grouping: the objects and variable names it goes through,
+ * without element indexes, repeat counts, or the last edge's name (a cache entry's key differs
+ * for every entry).
  */
 function shapeOf(steps: readonly RetainerStep[]): string {
-  return steps
-    .map((step, i) => {
-      const name = step.edgeType === 'element' || i === steps.length - 1 || /^\d+$/.test(String(step.edgeName)) ? '#' : step.edgeName;
-      return `${step.edgeType}:${name}>${step.className}`;
-    })
-    .join('|');
+  return steps.map((step, i) => (step.edgeType === 'repeat' ? `repeat:${step.edgeName}` : stepKey(step, i === steps.length - 1))).join('|');
 }
 
 /**
  * The retainer path that explains most of `candidates` (node ordinals, e.g. the new instances of the
  * top growing constructor). A leak keeps its objects the same way, so the most common path shape
  * among them is the leak's; a stray instance held by a running function is not picked over it.
- * Looks at up to `limit` candidates spread evenly over the list.
+ * Looks at up to `limit` candidates spread evenly over the list. Paths come back folded.
  */
 export function representativePath(
   graph: HeapGraph,
   candidates: readonly number[],
-  limit = 200,
+  options: { tree?: RetainerTree; limit?: number } = {},
 ): { path: RetainerStep[]; share: number } | undefined {
   if (candidates.length === 0) return undefined;
-  const tree = retainerTree(graph);
-  const stride = Math.max(1, Math.floor(candidates.length / limit));
+  const tree = options.tree ?? retainerTree(graph);
+  const stride = Math.max(1, Math.floor(candidates.length / (options.limit ?? 200)));
   const groups = new Map<string, { path: RetainerStep[]; count: number }>();
   let looked = 0;
   for (let i = 0; i < candidates.length; i += stride) {
-    const path = pathInTree(graph, tree, candidates[i]!);
-    if (!path) continue;
+    const raw = pathInTree(graph, tree, candidates[i]!);
+    if (!raw) continue;
     looked++;
+    const path = foldRepeats(raw);
     const shape = shapeOf(path);
     const group = groups.get(shape);
-    if (group) group.count++;
-    else groups.set(shape, { path, count: 1 });
+    if (group) {
+      group.count++;
+      if (path.length < group.path.length) group.path = path;
+    } else groups.set(shape, { path, count: 1 });
   }
   let best: { path: RetainerStep[]; count: number } | undefined;
   for (const group of groups.values()) if (!best || group.count > best.count) best = group;
@@ -207,6 +247,7 @@ export function pathInOneLine(steps: readonly RetainerStep[]): string {
   const firstNamed = steps.findIndex((step) => step.edgeType === 'context' || step.edgeType === 'property');
   const from = firstNamed > 3 ? firstNamed - 1 : 0;
   const words = steps.slice(from).map((step) => {
+    if (step.edgeType === 'repeat') return `(… ×${step.words.match(/(\d+) more times/)?.[1] ?? '?'})`;
     const what = step.nodeType === 'synthetic' ? describeNode(step) : step.className === 'system / Context' ? 'scope' : step.className;
     if (step.edgeType === 'context' || step.edgeType === 'property') return `\`${step.edgeName}\` (${what})`;
     if (step.edgeType === 'element' && step.nodeType !== 'synthetic') return `[${step.edgeName}] ${what}`;

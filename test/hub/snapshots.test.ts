@@ -17,7 +17,10 @@ import {
   analyseSnapshots,
   compareSnapshots,
   findInSources,
+  foldRepeats,
+  pathInOneLine,
   topGrowingConstructor,
+  type RetainerStep,
 } from '../../kit/snapshots/index.ts';
 
 const fixture = new URL('./fixtures/leaked-records.ts', import.meta.url).pathname;
@@ -92,5 +95,32 @@ describe('retainer path', () => {
     const sources = [{ file: 'server.ts', text: 'import x from "y";\ncache[id] = user;\nconst cache = {};\n' }];
     assert.deepEqual(findInSources('cache', sources), { file: 'server.ts', line: 3, text: 'const cache = {};' });
     assert.equal(findInSources('not an identifier', sources), undefined);
+  });
+});
+
+describe('folding a chain', () => {
+  const step = (edgeType: string, edgeName: string | number, className: string): RetainerStep => ({
+    edgeType,
+    edgeName,
+    className,
+    nodeType: 'object',
+    nodeName: className,
+    nodeId: 1,
+    selfSize: 8,
+    words: `${edgeName} → ${className}`,
+  });
+  const link = [step('property', 'lookup', '(closure)'), step('internal', 'context', 'system / Context'), step('context', 'previous', 'Object')];
+
+  it('folds links that repeat into one step with the count, as in a chain of price tables', () => {
+    const steps = [step('context', 'current', 'Object'), ...link, ...link, ...link, ...link, step('context', 'table', 'Map')];
+    const folded = foldRepeats(steps);
+    assert.equal(folded.length, 1 + 3 + 1 + 1);
+    assert.match(folded[4]!.words, /the same 3 links 3 more times/);
+    assert.match(pathInOneLine(folded), /`previous` \(Object\) → \(… ×3\) → `table` \(Map\)$/);
+  });
+
+  it('leaves short paths and twice-repeated links alone', () => {
+    const steps = [step('context', 'current', 'Object'), ...link, ...link];
+    assert.deepEqual(foldRepeats(steps), steps);
   });
 });
