@@ -65,13 +65,14 @@ const { port } = server.address() as AddressInfo;
 function openStream(path: string): Promise<{ abort: () => void; ended: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent: false });
-    req.on('error', () => {}); // an abort or a destroyed socket is expected here
+    // Before the response this is a real failure; afterwards the abort or destroyed socket is the
+    // point of the scenario, and rejecting an already resolved promise does nothing.
+    req.on('error', reject);
     req.on('response', (res) => {
-      res.on('error', () => {});
+      res.on('error', () => {}); // the stream is cut on purpose in two of the scenarios
       const ended = new Promise<void>((done) => res.on('close', () => done()));
       res.once('data', () => resolve({ abort: () => req.destroy(), ended }));
     });
-    req.on('error', reject);
     req.end();
   });
 }

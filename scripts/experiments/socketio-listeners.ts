@@ -28,7 +28,7 @@ const stateById = new Map<string, number[]>();
 /** Attach one client's handlers the way `wiring` says; the handler's closure holds its state. */
 function wire(socket: Socket, wiring: Wiring): void {
   const state = new Array<number>(STATE_SLOTS).fill(0);
-  const onPrice = (price: number) => socket.emit('price', price + state.length * 0);
+  const onPrice = (price: number) => socket.emit('price', { price, buffered: state.length });
   switch (wiring) {
     case 'socket-listener':
       socket.on('subscribe', () => socket.emit('ack', state.length));
