@@ -33,8 +33,9 @@ export function metricsRegistry(): Registry {
 
 function createRegistry(): Registry {
   const registry = new Registry();
-  // Default collectors read their values at scrape time: no timers are added to the process,
-  // so the checker's count of active resources is unchanged by exposing metrics.
+  // Default collectors read their values at scrape time. Checked on Node 20: after setting them up
+  // process.getActiveResourcesInfo() lists nothing new (the checker counts timers there) and the
+  // process still exits when its work is done.
   collectDefaultMetrics({ register: registry });
   new Gauge({
     name: HEAP_LIMIT_METRIC,
