@@ -12,10 +12,9 @@ const port = Number(process.env.LEAKLAB_PORT ?? 4321);
 const host = process.env.LEAKLAB_HOST ?? '127.0.0.1';
 
 let hub: Hub | undefined;
+let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
-  // A second Ctrl-C while closing: give up waiting, the kit's guard still kills the labs on exit.
-  process.once('SIGINT', () => process.exit(code));
   try {
     await Promise.race([hub?.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   } finally {
@@ -24,8 +23,16 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(130));
-process.once('SIGTERM', () => void shutdown(143));
+// `on`, not `once`: while our listener is registered the kit's orphan guard only kills the labs and
+// leaves the exit to us, so we wait until every lab process is gone (and reaped) before exiting.
+// A second Ctrl-C while closing stops waiting; the guard still kills the labs on exit.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) process.exit(code);
+    shuttingDown = true;
+    void shutdown(code);
+  });
+}
 process.on('uncaughtException', (error) => {
   console.error('The hub crashed:', error);
   stopAllLabs();
