@@ -121,7 +121,21 @@ export function startPractice(): void {
   for (const button of ratingGroup.querySelectorAll<HTMLButtonElement>('[data-rate]')) {
     button.addEventListener('click', () => rateCurrent(button.dataset.rate as Rating));
   }
+  // Reset takes two clicks: the first only asks, so one stray click cannot erase every rating.
+  const resetLabel = resetButton.textContent ?? 'Reset my progress';
+  let resetConfirmTimer: ReturnType<typeof setTimeout> | undefined;
+  function disarmReset(): void {
+    clearTimeout(resetConfirmTimer);
+    resetConfirmTimer = undefined;
+    resetButton.textContent = resetLabel;
+  }
   resetButton.addEventListener('click', () => {
+    if (resetConfirmTimer === undefined) {
+      resetButton.textContent = 'Erase all your ratings? Click again to confirm';
+      resetConfirmTimer = setTimeout(disarmReset, 5000);
+      return;
+    }
+    disarmReset();
     progress = emptyProgress();
     persist();
     if (currentId !== null) show(currentId, false);

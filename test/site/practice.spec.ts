@@ -147,8 +147,12 @@ test.describe('practice mode in the browser', () => {
     expect(await currentQuestionId(page)).not.toBe(before);
     await expect(progressLine(page)).toContainText(`1 of ${TOTAL}`);
 
+    // Reset asks first: one click changes nothing, a second click erases the ratings.
     await page.getByRole('button', { name: 'Reset my progress' }).click();
+    await expect(progressLine(page)).toContainText(`1 of ${TOTAL}`);
+    await page.getByRole('button', { name: /Click again to confirm/ }).click();
     await expect(progressLine(page)).toHaveText(`0 of ${TOTAL} questions rated (again 0, good 0, easy 0)`);
+    await expect(page.getByRole('button', { name: 'Reset my progress' })).toBeVisible();
     await page.reload();
     await expect(progressLine(page)).toContainText(`0 of ${TOTAL}`);
 
