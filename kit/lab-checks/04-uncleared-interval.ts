@@ -8,7 +8,7 @@ import { functionalCheck, type LabCheck } from './lab-check.ts';
 
 const TICK_MS = 100;
 /** How long the functional check listens for ticks. */
-const LISTEN_MS = 1000;
+const LISTEN_MS = 600;
 
 export const unclearedIntervalCheck: LabCheck = {
   labId: '04-uncleared-interval',
