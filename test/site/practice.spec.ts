@@ -135,7 +135,8 @@ test.describe('practice mode in the browser', () => {
     await expect(page.getByRole('button', { name: /Reveal the answer/ })).toBeVisible();
 
     const saved = (await page.evaluate(`localStorage.getItem(${JSON.stringify(STORAGE_KEY)})`)) as string | null;
-    expect(JSON.parse(saved ?? '{}').ratings[first!]).toMatchObject({ rating: 'good', times: 1 });
+    expect(saved, `progress saved in localStorage under ${STORAGE_KEY}`).not.toBeNull();
+    expect(JSON.parse(saved!).ratings[first!]).toMatchObject({ rating: 'good', times: 1 });
 
     await page.reload();
     await expect(progressLine(page)).toHaveText(`1 of ${TOTAL} questions rated (again 0, good 1, easy 0)`);
