@@ -196,6 +196,25 @@ test('code blocks render: real files with titles, the fix as a diff, a copy butt
   expect(await labExcerpt.locator('pre code span[style]').count()).toBeGreaterThan(10);
 });
 
+test('every TypeScript or JavaScript block names the repository file it shows, or says it is a fragment', async ({ request }) => {
+  test.setTimeout(120_000);
+  const unlabelled: string[] = [];
+  let blocks = 0;
+  for (const url of await sitemapPaths(request)) {
+    const text = await (await request.get(url)).text();
+    for (const [, block] of text.matchAll(/<figure class="frame[^"]*"[^>]*>([\s\S]*?)<\/figure>/g)) {
+      const language = /data-language="([^"]+)"/.exec(block!)?.[1] ?? '';
+      if (!['ts', 'js', 'typescript', 'javascript', 'tsx', 'jsx', 'mjs', 'diff'].includes(language)) continue;
+      blocks += 1;
+      const title = /<span class="title">([^<]*)<\/span>/.exec(block!)?.[1] ?? '';
+      const fromRepository = /^(labs|solutions|scripts|kit|hub|cli|test|site)\/\S+\.(ts|js|mjs|astro)\b/.test(title);
+      if (!fromRepository && !/fragment/i.test(title)) unlabelled.push(`${url}: ${language} block titled "${title}"`);
+    }
+  }
+  expect(blocks).toBeGreaterThan(20);
+  expect(unlabelled).toEqual([]);
+});
+
 test('content pages ship no JavaScript beyond Starlight\'s own', async ({ request }) => {
   test.setTimeout(120_000);
   const scriptsOf = (text: string) =>
