@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server as SocketServer, type Socket } from 'socket.io';
-import { analyseSnapshots, type SnapshotAnalysis } from '../kit/snapshots/index.ts';
+import type { SnapshotAnalysis } from '../kit/snapshots/index.ts';
+import { analyseInWorker } from './analyse.ts';
 import { loadHubCourse, runCheck, runLoad, type HubLab } from './kit-bridge.ts';
 import { LabSession, type SessionEvents, type Variant } from './lab-session.ts';
 import { originPolicy, refusal } from './origin.ts';
@@ -208,7 +209,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       if (!child) throw new RequestError('start the lab first: snapshots are taken of a running server');
       const baselineKey = `${lab.id}:${variant}`;
       if (role === 'later' && !baselines.has(baselineKey)) throw new RequestError('take a baseline snapshot first');
-      return exclusive(lab.id, 'snapshot', async () => {
+      return exclusive(lab.id, 'snapshot', async (signal) => {
         const { name, path: file } = await store.allocate(lab.id, variant);
         // A snapshot pauses the lab for as long as it takes to write (FACTS #16).
         await child.writeSnapshot(file);
@@ -223,15 +224,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         const baseline = baselines.get(baselineKey)!;
         const baselinePath = await store.resolve(baseline);
         if (!baselinePath) throw new RequestError('the baseline snapshot was deleted: take a new baseline');
-        const [beforeText, afterText, sourceText] = await Promise.all([
-          readFile(baselinePath, 'utf8'),
-          readFile(file, 'utf8'),
-          readFile(variant === 'learner' ? lab.serverFile : lab.solutionFile, 'utf8'),
-        ]);
-        const analysis = analyseSnapshots(beforeText, afterText, {
-          rows: 15,
-          sources: [{ file: path.relative(root, variant === 'learner' ? lab.serverFile : lab.solutionFile), text: sourceText }],
-        });
+        const entry = variant === 'learner' ? lab.serverFile : lab.solutionFile;
+        const analysis = await analyseInWorker(
+          {
+            beforePath: baselinePath,
+            afterPath: file,
+            options: { rows: 15, sources: [{ file: path.relative(root, entry), text: await readFile(entry, 'utf8') }] },
+          },
+          signal,
+        );
         const result = { ...analysis, baseline, later: name, variant };
         analyses.set(lab.id, result);
         io.to(room(lab.id)).emit('lab:snapshot', { lab: lab.id, variant, role, name });
