@@ -67,7 +67,8 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     const functional = await until(lab, options.signal, check.functional(ctx));
     const measured = rounds.filter((round) => round.measured);
     const first = measured[0]!.sample;
-    const last = measured[measured.length - 1]!.sample;
+    // Counters are read once more at the very end, after a settle: what is still there now stays.
+    const last = await until(lab, options.signal, lab.sample(true, { settleMs: check.mechanismSettleMs ?? 50 }));
     return decide({
       labId: target.labId,
       entry: target.entry,

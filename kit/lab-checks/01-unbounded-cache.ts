@@ -1,13 +1,17 @@
 /**
  * Lab 01, unbounded cache: GET /user/:id with a new id per request. The leaky server keeps every
  * record; a bounded cache (lru-cache max+ttl, node-cache stdTTL+checkperiod) stays flat once full.
+ * The feature: a repeat within the TTL skips the database, a record past the TTL is read again,
+ * and every id gets its own record.
  */
 import { getUser } from '../../labs/01-unbounded-cache/db.ts';
 import { httpRequest, runHttpLoad } from '../load/index.ts';
 import { functionalCheck, type LabCheck } from './lab-check.ts';
 
 /** A TTL short enough that a TTL-only cache (node-cache) reaches its steady size during warm-up. */
-const TTL_SECONDS = 0.5;
+const TTL_SECONDS = 0.4;
+/** How often a sweeping cache (node-cache) looks for expired records. */
+const CHECK_SECONDS = 0.05;
 
 export const unboundedCacheCheck: LabCheck = {
   labId: '01-unbounded-cache',
@@ -15,7 +19,7 @@ export const unboundedCacheCheck: LabCheck = {
   env: {
     LEAKLAB_CACHE_MAX: '200',
     LEAKLAB_CACHE_TTL_SECONDS: String(TTL_SECONDS),
-    LEAKLAB_CACHE_CHECK_SECONDS: '0.1',
+    LEAKLAB_CACHE_CHECK_SECONDS: String(CHECK_SECONDS),
   },
   roundSize: 300,
   warmupRounds: 2,
@@ -35,6 +39,10 @@ export const unboundedCacheCheck: LabCheck = {
   async functional(ctx) {
     const id = `check-${ctx.uniqueId()}`;
     const dbCalls = async () => (await ctx.lab.sample(false)).gauges.dbCalls ?? Number.NaN;
+    // Start the clock for the expiry check first, so its wait overlaps the other checks.
+    const staleId = `stale-${ctx.uniqueId()}`;
+    const firstFetch = await httpRequest(ctx.url, { path: `/user/${staleId}` });
+    const firstFetchAt = Date.now();
     const cached = await functionalCheck('a repeated id is served from the cache', async () => {
       const before = await dbCalls();
       const first = await httpRequest(ctx.url, { path: `/user/${id}` });
@@ -62,6 +70,21 @@ export const unboundedCacheCheck: LabCheck = {
       }
       return { passed: true, detail: `GET /user/<id> returned the right record for ${ids.length} new ids.` };
     });
-    return [cached, correct];
+    const expires = await functionalCheck('a record older than the TTL is fetched again', async () => {
+      // Past the TTL, plus margin for a cache that sweeps on a timer (node-cache's checkperiod).
+      const waitMs = firstFetchAt + (TTL_SECONDS + CHECK_SECONDS) * 1000 + 100 - Date.now();
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      const before = await dbCalls();
+      const again = await httpRequest(ctx.url, { path: `/user/${staleId}` });
+      const calls = (await dbCalls()) - before;
+      return {
+        passed: firstFetch.status === 200 && again.status === 200 && calls === 1,
+        detail:
+          calls === 1
+            ? `asked again after the TTL (${TTL_SECONDS} s), /user/${staleId} was read from the database again.`
+            : `asked again after the TTL (${TTL_SECONDS} s), /user/${staleId} was served from the cache: a record must not outlive cacheTtlSeconds.`,
+      };
+    });
+    return [cached, correct, expires];
   },
 };

@@ -20,21 +20,30 @@ export const sseListenerCheck: LabCheck = {
     return runSseCycles({ baseUrl: ctx.url, count: n, concurrency: 10, signal: ctx.signal, onProgress: ctx.onProgress });
   },
   async functional(ctx) {
-    const delivered = await functionalCheck(`${CLIENTS} connected clients all receive a published update`, async () => {
+    const delivered = await functionalCheck(`${CLIENTS} connected clients all receive every published update`, async () => {
       const clients: SseClient[] = [];
       try {
         for (let i = 0; i < CLIENTS; i++) clients.push(await openSseClient(ctx.url));
-        const update = { order: `LL-${ctx.uniqueId()}`, status: 'shipped' };
-        const published = await httpRequest(ctx.url, { method: 'POST', path: '/publish', body: update });
-        const expected = JSON.stringify(update);
-        const received = await Promise.all(clients.map(async (client) => (await client.waitForEvents(1, 2000)) && client.events.includes(expected)));
+        // Two updates, not one: a stream must stay live, not go quiet after its first event.
+        const updates = [
+          { order: `LL-${ctx.uniqueId()}`, status: 'packed' },
+          { order: `LL-${ctx.uniqueId()}`, status: 'shipped' },
+        ];
+        const statuses: number[] = [];
+        for (const update of updates) statuses.push((await httpRequest(ctx.url, { method: 'POST', path: '/publish', body: update })).status);
+        const expected = updates.map((update) => JSON.stringify(update));
+        const received = await Promise.all(
+          clients.map(async (client) => (await client.waitForEvents(updates.length, 2000)) && expected.every((data) => client.events.includes(data))),
+        );
         const count = received.filter(Boolean).length;
+        const published = statuses.every((status) => status < 300);
         return {
-          passed: published.status < 300 && count === CLIENTS,
+          passed: published && count === CLIENTS,
           detail:
             count === CLIENTS
-              ? `POST /publish ${expected} reached all ${CLIENTS} open /events streams as "data: ${expected}".`
-              : `POST /publish answered ${published.status}; only ${count} of ${CLIENTS} open /events streams received "data: ${expected}" within 2 s.`,
+              ? `${updates.length} updates sent with POST /publish reached all ${CLIENTS} open /events streams as "data: <json>".`
+              : `POST /publish answered ${statuses.join(' and ')}; only ${count} of ${CLIENTS} open /events streams received both updates within 2 s ` +
+                `(received: ${clients.map((client) => client.events.length).join(', ')}).`,
         };
       } finally {
         for (const client of clients) client.close();

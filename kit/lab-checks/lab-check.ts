@@ -44,6 +44,11 @@ export interface LabCheck {
   measuredRounds: number;
   series: SeriesName;
   mechanism: MechanismSignal[];
+  /**
+   * Wait this long before the final mechanism reading (default 50 ms), so that one-shot timers and
+   * closing sockets that end by themselves are gone: only what stays is counted.
+   */
+  mechanismSettleMs?: number;
   /** Drive `n` operations against the running lab. */
   runRound(ctx: LabContext, n: number): Promise<LoadResult>;
   /** Does the feature still work? Each check is one sentence a learner understands. */
