@@ -105,6 +105,7 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
   await driveLoad(page, '2,000 requests');
   const after = await forceGc(page);
   expect(after - before, `post-GC heapUsed ${before} → ${after} MiB`).toBeGreaterThan(1.5);
+  await expect(panel.locator('.u-legend .u-series:not(.u-off)', { hasText: 'post-GC heapUsed (yours)' })).toContainText(`${after.toFixed(2)} MiB`);
   await panel.locator('[data-part="chart"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-2-after-load.png') });
 
@@ -132,6 +133,8 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
   await expect(verdict).toHaveAttribute('data-status', 'leak', { timeout: 90_000 });
   await expect(verdict).toContainText('LEAK');
   await expect(verdict).toContainText('per request');
+  // The check's rounds were streamed onto the graph as their own series.
+  await expect(panel.locator('.u-legend .u-series:not(.u-off)', { hasText: 'check rounds: post-GC' })).toContainText('MiB');
   await verdict.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-4-check-leak.png') });
 
