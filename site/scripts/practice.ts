@@ -156,8 +156,6 @@ export function startPractice(): void {
     event.preventDefault();
   });
 
-  const noScript = document.querySelector<HTMLElement>('[data-practice-nojs]');
-  if (noScript) noScript.hidden = true;
   root.hidden = false;
   showSummary();
   show(pickNext(ids, progress, null, Math.random), false);
