@@ -53,7 +53,8 @@ async function problemsWhileLoading(page: Page, url: string): Promise<string[]> 
   page.on('pageerror', onPageError);
   page.on('response', onResponse);
   try {
-    const response = await page.goto(url, { waitUntil: 'load' });
+    // networkidle: late requests (the favicon, Starlight's idle-time search UI) must succeed too.
+    const response = await page.goto(url, { waitUntil: 'networkidle' });
     if (!response || response.status() !== 200) problems.push(`page answered HTTP ${response?.status()}`);
   } finally {
     page.off('console', onConsole);
