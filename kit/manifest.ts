@@ -19,7 +19,7 @@ export interface LabInfo {
   title: string;
   /** One line: what keeps memory alive in this lab. */
   cause: string;
-  /** The unit of load the checker drives: 'request' | 'SSE connection' | 'price refresh' | 'socket.io connection'. */
+  /** The unit of load the checker drives: 'request' | 'SSE connection' | 'price refresh' | 'socket.io connection' | 'upload'. */
   operation: string;
   /** Absolute path of labs/<id>. */
   dir: string;
@@ -57,7 +57,7 @@ export class CourseError extends Error {
 }
 
 /** The operations a checker knows how to drive (see kit/load/). */
-export const OPERATIONS = ['request', 'SSE connection', 'price refresh', 'socket.io connection'] as const;
+export const OPERATIONS = ['request', 'SSE connection', 'price refresh', 'socket.io connection', 'upload'] as const;
 
 const MANIFEST_PATH = path.join('labs', 'course.json');
 const ID_PATTERN = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;

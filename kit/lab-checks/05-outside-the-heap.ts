@@ -6,12 +6,15 @@
  */
 import http from 'node:http';
 import { decodePgm, encodePgm, gradientPgm, shrink } from '../../labs/05-outside-the-heap/thumbnails.ts';
-import { emptyResult, httpRequest, runPool, type LoadResult } from '../load/index.ts';
+import { httpRequest, runPool, type LoadResult } from '../load/index.ts';
+import { emptyResult } from '../load/pool.ts';
 import { functionalCheck, type LabCheck } from './lab-check.ts';
 
 /** 256×192 pixels: 48 KB of pixels per upload, inside the 16–64 KB of a real small photo thumbnail job. */
 const WIDTH = 256;
 const HEIGHT = 192;
+/** Every image sent differs from every other, as real uploads do (a duplicate detector must see new images). */
+let imagesSent = 0;
 
 interface UploadAnswer {
   status: number;
@@ -71,10 +74,10 @@ export const outsideTheHeapCheck: LabCheck = {
   async runRound(ctx, n): Promise<LoadResult> {
     const started = Date.now();
     const result = emptyResult();
-    await runPool({ count: n, concurrency: 8, signal: ctx.signal, onProgress: ctx.onProgress }, async (i) => {
+    await runPool({ count: n, concurrency: 8, signal: ctx.signal, onProgress: ctx.onProgress }, async () => {
       result.sent += 1;
       try {
-        const answer = await putUpload(ctx.url, ctx.uniqueId(), gradientPgm(WIDTH, HEIGHT, i), { agent: ctx.agent });
+        const answer = await putUpload(ctx.url, ctx.uniqueId(), gradientPgm(WIDTH, HEIGHT, imagesSent++), { agent: ctx.agent });
         result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
         if (answer.status >= 200 && answer.status < 300) result.ok += 1;
       } catch (error) {

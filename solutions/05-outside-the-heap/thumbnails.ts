@@ -1,0 +1,1 @@
+export * from '../../labs/05-outside-the-heap/thumbnails.ts';
