@@ -1,0 +1,1 @@
+export * from '../../labs/06-socket-state/config.ts';
