@@ -283,6 +283,25 @@ test('reference-chain diagrams read root to leaked object, with a caption', asyn
   }
 });
 
+test('a lab page has the hub panel slot, the commands, hints folded one by one, and the fix hidden until asked', async ({ page }) => {
+  await page.goto('/labs/02-sse-listener/');
+  await expect(page.locator('.lab-panel[data-lab="02-sse-listener"]')).toHaveCount(1);
+  await expect(page.locator('.expressive-code').filter({ hasText: 'npm run leaklab -- check 02' }).first()).toBeVisible();
+
+  const hints = page.locator('.lab-hints details');
+  expect(await hints.count()).toBeGreaterThanOrEqual(3);
+  const firstHint = hints.first();
+  await expect(firstHint.locator('p')).toBeHidden();
+  await firstHint.locator('summary').click();
+  await expect(firstHint.locator('p')).toBeVisible();
+  await expect(hints.nth(1).locator('p')).toBeHidden();
+
+  const fix = page.locator('details.lab-fix');
+  await expect(fix.getByText("bus.off('update', sendUpdate)")).toBeHidden();
+  await fix.locator('summary').click();
+  await expect(fix.getByText("bus.off('update', sendUpdate)")).toBeVisible();
+});
+
 test('measured figures link to the experiment that backs them', async ({ page }) => {
   await page.goto('/causes/event-listeners/');
   const figure = page.locator('a.measured[data-measured="max-listeners-default"]').first();
