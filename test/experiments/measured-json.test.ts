@@ -23,6 +23,10 @@ const PROMISED_IDS = [
   'socketio-id-is-string', 'weakmap-by-socket-freed',
   'socketio-ping-interval-ms', 'socketio-ping-timeout-ms', 'socketio-dead-client-drop-s',
   'snapshot-blocks-ms', 'snapshot-memory-ratio', 'weakref-available', 'clinic-status',
+  // Added when the detect/, production/, patterns/ and interview/ pages moved to <Measured />.
+  'heapsnapshot-signal-writes', 'heapsnapshot-signal-unset', 'snapshot-file-mode', 'node-options-diagnostic-flags',
+  'weakref-deref-same-job', 'weakref-deref-later-job', 'weakref-deref-keeps-target',
+  'node-cache-full-error', 'node-cache-full-update', 'node-cache-maxkeys-default', 'pm2-heap-dump-option',
 ];
 
 const TEST_DIR = `${PROJECT_ROOT}test/experiments/`;
