@@ -52,7 +52,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (!hub?.pid) return;
+  if (!hub?.pid || hub.exitCode !== null) return;
   const pid = hub.pid;
   // SIGTERM first: the hub must stop its labs itself. Then make sure the whole group is gone.
   process.kill(pid, 'SIGTERM');
@@ -164,11 +164,34 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
   await expect(alert).toBeHidden();
 });
 
-test('the dashboard shows a panel for every lab', async ({ page }) => {
+test('the dashboard drives the SSE and socket.io labs and shows their gauges', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.goto(`${hubUrl}/labs/dashboard/`);
-  const panels = page.locator('.lab-panel[data-hub="connected"]');
-  await expect(panels).toHaveCount(4);
+  await expect(page.locator('.lab-panel[data-hub="connected"]')).toHaveCount(4);
+
+  // Lab 02: 100 SSE clients connect and leave; the leaky server keeps one bus listener for each.
+  const sse = page.locator('.lab-panel[data-lab="02-sse-listener"]');
+  await sse.getByRole('button', { name: 'Start your server' }).click();
+  await expect(sse).toHaveAttribute('data-learner', 'running', { timeout: 20_000 });
+  await sse.getByRole('button', { name: '100 SSE connections' }).click();
+  await expect(sse.locator('[data-part="status"]')).toContainText('100 SSE connections done', { timeout: 30_000 });
+  const listeners = sse.locator('[data-part="gauges"] tr[data-gauge="busListeners"] td').first();
+  await expect.poll(async () => Number((await listeners.innerText()).replace(/,/g, '')), { timeout: 5_000 }).toBeGreaterThanOrEqual(100);
+
+  // Lab 04: 100 socket.io clients connect and leave; the leaky server keeps ticking for each.
+  const ticks = page.locator('.lab-panel[data-lab="04-uncleared-interval"]');
+  await ticks.getByRole('button', { name: 'Start your server' }).click();
+  await expect(ticks).toHaveAttribute('data-learner', 'running', { timeout: 20_000 });
+  await ticks.getByRole('button', { name: '100 socket.io connections' }).click();
+  await expect(ticks.locator('[data-part="status"]')).toContainText('100 socket.io connections done', { timeout: 30_000 });
+  const timers = ticks.locator('[data-part="gauges"] tr[data-gauge="activeTimers"] td').first();
+  await expect.poll(async () => Number(await timers.innerText()), { timeout: 5_000 }).toBeGreaterThanOrEqual(100);
+
+  await sse.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-7-dashboard.png') });
+  await ticks.screenshot({ path: path.join(SHOTS, 'hub-8-dashboard-lab04.png') });
+  for (const panel of [sse, ticks]) await panel.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(ticks).toHaveAttribute('data-learner', 'stopped');
 });
 
 test('the hub refuses API calls from another origin', async ({ request }) => {
@@ -185,5 +208,5 @@ test('served without the hub, a lab panel says how to start it', async ({ page }
   await expect(panel.locator('[data-part="offline"]')).toBeVisible();
   await expect(panel.locator('[data-part="offline"]')).toContainText('npm start');
   await expect(panel.locator('[data-part="live"]')).toBeHidden();
-  await page.screenshot({ path: path.join(SHOTS, 'hub-8-without-hub.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'hub-9-without-hub.png') });
 });

@@ -47,6 +47,7 @@ export class MemoryChart {
       points: { show: false },
       value: (u, v, si, idx) => this.legendValue(u, v, si, idx, 1),
     });
+    // Marked points: a dark outline keeps them visible on the light and the dark theme alike.
     const marks = (label: string, color: string, show: boolean): uPlot.Series => ({
       label,
       stroke: color,
@@ -54,15 +55,15 @@ export class MemoryChart {
       width: 0,
       paths: () => null,
       show,
-      points: { show: true, size: 9, stroke: color, fill: color },
+      points: { show: true, size: 10, width: 1.5, stroke: '#1f2937', fill: color },
       value: (u, v, si, idx) => this.legendValue(u, v, si, idx, 2),
     });
     const series: uPlot.Series[] = [
       { label: 'time' },
       ...FIELDS.map((f) => line(`${f} (yours)`, COLORS[f], false, true)),
       ...FIELDS.map((f) => line(`${f} (solution)`, COLORS[f], true, false)),
-      marks('post-GC heapUsed (yours)', '#e5e7eb', true),
-      marks('post-GC heapUsed (solution)', '#6b7280', false),
+      marks('post-GC heapUsed (yours)', '#facc15', true),
+      marks('post-GC heapUsed (solution)', '#f472b6', false),
       { ...marks('check rounds: post-GC', '#22c55e', false), paths: undefined, width: 1.5, spanGaps: true },
     ];
     const opts: uPlot.Options = {

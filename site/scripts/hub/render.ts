@@ -11,6 +11,7 @@ export function text(value: unknown): string {
 export function bytes(n: number): string {
   const abs = Math.abs(n);
   const sign = n < 0 ? '−' : '';
+  if (abs >= 100 * 1024 * 1024) return `${sign}${Math.round(abs / 1024 / 1024)} MiB`;
   if (abs >= 1024 * 1024) return `${sign}${(abs / 1024 / 1024).toFixed(1)} MiB`;
   if (abs >= 1024) return `${sign}${(abs / 1024).toFixed(1)} KiB`;
   return `${sign}${Math.round(abs)} B`;
@@ -35,21 +36,24 @@ export function gaugeRows(samples: Partial<Record<'learner' | 'solution', ProbeS
     dbCalls: 'database calls',
     catalogLoads: 'price tables loaded',
   };
-  const rows: [string, (s: ProbeSample) => string][] = [...names].map((name) => [
+  const rows: [string, string, (s: ProbeSample) => string][] = [...names].map((name) => [
+    name,
     LABELS[name] ?? name,
     (s) => (s.gauges[name] === undefined ? '–' : Number.isNaN(s.gauges[name]) ? 'error' : s.gauges[name]!.toLocaleString('en')),
   ]);
   rows.push(
-    ['active timers', (s) => String(s.activeResources.Timeout ?? 0)],
-    ['open sockets', (s) => String(s.activeResources.TCPSocketWrap ?? 0)],
-    ['heapUsed', (s) => bytes(s.heapUsed)],
-    ['arrayBuffers', (s) => bytes(s.arrayBuffers)],
-    ['heap limit', (s) => bytes(s.heapSizeLimit)],
+    ['activeTimers', 'active timers', (s) => String(s.activeResources.Timeout ?? 0)],
+    ['openSockets', 'open sockets', (s) => String(s.activeResources.TCPSocketWrap ?? 0)],
+    ['heapUsed', 'heapUsed', (s) => bytes(s.heapUsed)],
+    ['arrayBuffers', 'arrayBuffers', (s) => bytes(s.arrayBuffers)],
+    ['heapLimit', 'heap limit', (s) => bytes(s.heapSizeLimit)],
   );
+  // Two rows per gauge (its name, then the values) so the table fits in a narrow column beside the graph.
   return rows
     .map(
-      ([label, read]) =>
-        `<tr><th scope="row">${text(label)}</th><td>${samples.learner ? text(read(samples.learner)) : '–'}</td><td>${samples.solution ? text(read(samples.solution)) : '–'}</td></tr>`,
+      ([key, label, read]) =>
+        `<tr class="lab-panel__gauge-name"><th scope="rowgroup" colspan="2">${text(label)}</th></tr>` +
+        `<tr data-gauge="${text(key)}"><td>${samples.learner ? text(read(samples.learner)) : '–'}</td><td>${samples.solution ? text(read(samples.solution)) : '–'}</td></tr>`,
     )
     .join('');
 }
