@@ -169,12 +169,13 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     strong: [
       'Bound it by count or size: lru-cache with `max`, or `maxSize` with `sizeCalculation`. That is what keeps memory flat.',
       'A TTL bounds the age of entries, not their number: memory becomes distinct keys per second times the TTL. lru-cache warns about a TTL-only cache for this reason.',
-      'node-cache has `maxKeys`, but it does not evict: `set` throws `ECACHEFULL` when full, so handle it.',
+      'node-cache has `maxKeys`, but it does not evict: when full, {m:node-cache-full-error}, so handle it.',
       'Control the keys: normalise what comes from the URL, never key by request objects, and cache plain data rather than objects that reference `req` or `res`.',
     ],
     trap: '"Add a TTL and a periodic cleanup." Under a burst of unique keys the cache still grows with the key rate; only a count or size bound caps it.',
     proof: [
       { lab: '01-unbounded-cache' },
+      { measured: 'node-cache-full-error' },
       { page: '/patterns/express-caches/', label: 'Express caches' },
     ],
   },
@@ -218,7 +219,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     question: 'How do `WeakRef` and `WeakMap` differ for caching?',
     strong: [
       '`WeakMap` holds its **keys** weakly: a value lives as long as its key object does. It is for attaching data to objects you do not own. Keys must be objects: a string throws {mc:weakmap-error-text}.',
-      '`WeakRef` holds one target weakly; `deref()` returns it or `undefined` once collected. A cache of WeakRefs needs a `FinalizationRegistry` to remove dead entries, or the map of empty refs leaks.',
+      '`WeakRef` holds one target weakly; `deref()` returns it, or {m:weakref-deref-later-job} once the target was collected. A cache of WeakRefs needs a `FinalizationRegistry` to remove dead entries, or the map of empty refs leaks.',
       'Neither keeps "the last N items": a weak cache loses entries whenever the collector runs. For that, use an LRU with `max`, possibly in front of a weak cache.',
       'Both `WeakRef` and `FinalizationRegistry` are available since {m:weakref-available}; finalization callbacks may never run, so never release resources in them.',
     ],
@@ -267,13 +268,14 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     question: 'How do you find a leak in production without downtime?',
     strong: [
       'Start with metrics: which series grows (`heapUsed`, `external`, `rss`), since which deploy, with which traffic. Then try to reproduce on a test instance with a low heap limit.',
-      'If you must look at production: take **one instance out of rotation**, check it has memory to spare, and trigger the snapshot with `--heapsnapshot-signal` or with the inspector switched on by `SIGUSR1` and reached through an SSH tunnel to `127.0.0.1:9229`.',
+      'If you must look at production: take **one instance out of rotation**, check it has memory to spare, and trigger the snapshot with a signal (started with `--heapsnapshot-signal`, the process {m:heapsnapshot-signal-writes}) or with the inspector switched on by `SIGUSR1` and reached through an SSH tunnel to `127.0.0.1:9229`.',
       'The snapshot blocks ({m:snapshot-blocks-ms}) and needs memory ({m:snapshot-memory-ratio}), which is why the instance is drained first.',
       'Treat the file like a database dump (it contains secrets and personal data), and restart the instance afterwards.',
     ],
     trap: '"Attach `--inspect` and take two snapshots under live load." The snapshot freezes the instance that is serving traffic, can push it over its memory limit, and an inspector bound beyond loopback lets anyone run code in it.',
     proof: [
       { measured: 'snapshot-blocks-ms' },
+      { measured: 'heapsnapshot-signal-writes' },
       { page: '/production/live-snapshots/', label: 'Snapshot a live process safely' },
     ],
   },
@@ -333,14 +335,15 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     question: 'How do you get evidence out of a process that dies of out-of-memory, for example under PM2?',
     strong: [
       'Start Node with `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=DIR`: it {m:snapshot-near-limit}.',
-      'Under PM2, pass those flags with `--node-args` (or `node_args` in the ecosystem file); in containers, `NODE_OPTIONS` works too. Put DIR on a volume with room.',
+      'Under PM2, pass those flags with `--node-args` (or `node_args` in the ecosystem file); in containers, {m:node-options-diagnostic-flags}. Put DIR on a volume with room.',
       '`--heap-prof` is not a crash tool: it {m:heap-prof-on-oom}.',
       'Leave memory headroom above the heap limit so the snapshot can be written.',
     ],
-    trap: '"Run PM2 with `--heap-dump-on-oom`." PM2 has no such option; the feature is Node\'s own flag.',
+    trap: '"Run PM2 with `--heap-dump-on-oom`." PM2 has no such option (it answers {mc:pm2-heap-dump-option}); the feature is Node\'s own flag.',
     proof: [
       { measured: 'snapshot-near-limit' },
       { measured: 'heap-prof-on-oom' },
+      { measured: 'pm2-heap-dump-option' },
       { page: '/production/pm2/', label: 'PM2 and process managers' },
     ],
   },

@@ -27,6 +27,7 @@ const PROMISED_IDS = [
   'heapsnapshot-signal-writes', 'heapsnapshot-signal-unset', 'snapshot-file-mode', 'node-options-diagnostic-flags',
   'weakref-deref-same-job', 'weakref-deref-later-job', 'weakref-deref-keeps-target',
   'node-cache-full-error', 'node-cache-full-update', 'node-cache-maxkeys-default', 'pm2-heap-dump-option',
+  'clinic-doctor-newer-node',
 ];
 
 const TEST_DIR = `${PROJECT_ROOT}test/experiments/`;
