@@ -12,7 +12,7 @@ import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
 import { decide, errorVerdict } from './verdict.ts';
 
 /** Forced GCs before the first measured sample: moves V8's one-off post-start blip out of the window (FACTS). */
-const SETTLING_GCS = 12;
+const SETTLING_GCS = 30;
 /** Failed operations tolerated in a round before the server counts as not answering. */
 const TOLERATED_FAILURES = 0.05;
 
