@@ -14,12 +14,19 @@ interface Result {
   keysAfterRefusal: string[];
   updateExistingKeyWhenFull: Outcome;
   newKeyAfterDelete: string;
-  defaultMaxKeys: number;
+  defaults: {
+    maxKeys: number;
+    useClones: boolean;
+    getReturnsTheStoredObject: boolean;
+    setKeptACopy: boolean;
+    checkperiodSeconds: number;
+    sweepTimerKeepsProcessAlive: boolean;
+  };
 }
 
 let result: Result;
 before(async () => {
-  result = await runExperiment<Result>('node-cache-maxkeys');
+  result = await runExperiment<Result>('node-cache-bounds');
 });
 
 test('a full node-cache throws ECACHEFULL on set and evicts nothing (node-cache-full-error)', () => {
@@ -36,5 +43,16 @@ test('while full, even updating a key already in the cache throws (node-cache-fu
 });
 
 test('without the option there is no key limit (node-cache-maxkeys-default)', () => {
-  assert.equal(result.defaultMaxKeys, measuredNumber('node-cache-maxkeys-default'));
+  assert.equal(result.defaults.maxKeys, measuredNumber('node-cache-maxkeys-default'));
+});
+
+test('by default set() and get() copy the value (node-cache-clones-default)', () => {
+  assert.equal(result.defaults.useClones, measured('node-cache-clones-default').value);
+  assert.equal(result.defaults.getReturnsTheStoredObject, false);
+  assert.equal(result.defaults.setKeptACopy, true);
+});
+
+test('the expiry sweep runs on a timer that does not keep the process alive (node-cache-sweep-timer)', () => {
+  assert.equal(result.defaults.sweepTimerKeepsProcessAlive, measured('node-cache-sweep-timer').value);
+  assert.equal(result.defaults.checkperiodSeconds, 600);
 });
