@@ -268,7 +268,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     question: 'How do you find a leak in production without downtime?',
     strong: [
       'Start with metrics: which series grows (`heapUsed`, `external`, `rss`), since which deploy, with which traffic. Then try to reproduce on a test instance with a low heap limit.',
-      'If you must look at production: take **one instance out of rotation**, check it has memory to spare, and trigger the snapshot with a signal (started with `--heapsnapshot-signal`, the process {m:heapsnapshot-signal-writes}) or with the inspector switched on by `SIGUSR1` and reached through an SSH tunnel to `127.0.0.1:9229`.',
+      'If you must look at production: take **one instance out of rotation**, check it has memory to spare, and trigger the snapshot with a signal (started with `--heapsnapshot-signal`, the process {m:heapsnapshot-signal-writes}) or with the inspector switched on by `SIGUSR1` and reached through an SSH tunnel to {mc:inspector-default-address}.',
       'The snapshot blocks ({m:snapshot-blocks-ms}) and needs memory ({m:snapshot-memory-ratio}), which is why the instance is drained first.',
       'Treat the file like a database dump (it contains secrets and personal data), and restart the instance afterwards.',
     ],
@@ -276,6 +276,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     proof: [
       { measured: 'snapshot-blocks-ms' },
       { measured: 'heapsnapshot-signal-writes' },
+      { measured: 'inspector-sigusr1' },
       { page: '/production/live-snapshots/', label: 'Snapshot a live process safely' },
     ],
   },
