@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -142,6 +143,9 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
   await panel.getByRole('button', { name: 'Start the solution' }).click();
   await expect(panel).toHaveAttribute('data-solution', 'running', { timeout: 20_000 });
   await driveLoad(page, '1,000 requests');
+  // Both servers took the same load: the solution's series (dashed) are on the same graph.
+  await expect(panel.locator('[data-part="status"]')).toContainText('The solution: 1,000 requests done');
+  await expect(panel.locator('.u-legend .u-series:not(.u-off)', { hasText: 'heapUsed (solution)' })).toContainText('MiB');
   await panel.getByRole('button', { name: 'Check the solution' }).click();
   await expect(verdict).toHaveAttribute('data-status', 'pass', { timeout: 90_000 });
   await expect(verdict).toContainText('PASS');
@@ -167,7 +171,9 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
 test('the dashboard drives the SSE and socket.io labs and shows their gauges', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(`${hubUrl}/labs/dashboard/`);
-  await expect(page.locator('.lab-panel[data-hub="connected"]')).toHaveCount(4);
+  // One panel per lab of the manifest.
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'labs/course.json'), 'utf8')) as { labs: { id: string }[] };
+  await expect(page.locator('.lab-panel[data-hub="connected"]')).toHaveCount(manifest.labs.length);
 
   // Lab 02: 100 SSE clients connect and leave; the leaky server keeps one bus listener for each.
   const sse = page.locator('.lab-panel[data-lab="02-sse-listener"]');
