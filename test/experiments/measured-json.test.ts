@@ -28,7 +28,7 @@ const PROMISED_IDS = [
   'weakref-deref-same-job', 'weakref-deref-later-job', 'weakref-deref-keeps-target',
   'node-cache-full-error', 'node-cache-full-update', 'node-cache-maxkeys-default', 'pm2-heap-dump-option',
   'node-cache-clones-default', 'node-cache-sweep-timer',
-  'inspector-default-address', 'inspector-sigusr1',
+  'inspector-default-address', 'inspector-sigusr1', 'oom-fatal-line', 'oom-last-few-gcs',
   'lru-cache-needs-bound', 'lru-cache-ttl-only-warning', 'lru-cache-evicts-lru', 'lru-cache-ttl-lazy',
   'clinic-doctor-newer-node',
 ];
