@@ -25,16 +25,21 @@ const STARLIGHT_ONLY_PAGE = '/start/setup/';
 /** External scripts Starlight itself emits: Astro's prefetch (page.*), search, tables of contents, Expressive Code. */
 const STARLIGHT_SCRIPT = /^\/_astro\/(page\.[\w-]+|Search\.astro_astro_type_script_index_\d_lang\.[\w-]+|(Mobile)?TableOfContents\.astro_astro_type_script_index_\d_lang\.[\w-]+|ec\.[\w-]+)\.js$/;
 
-/** Every page of the built site, as paths, from the sitemap Astro writes. */
+/** Every page of the built site, as paths, from the sitemap Astro writes; throws on a missing or near-empty sitemap. */
 async function sitemapPaths(request: APIRequestContext): Promise<string[]> {
-  const index = await (await request.get('/sitemap-index.xml')).text();
+  const indexResponse = await request.get('/sitemap-index.xml');
+  if (!indexResponse.ok()) throw new Error(`/sitemap-index.xml answered HTTP ${indexResponse.status()}: is the site built (npx astro build)?`);
+  const index = await indexResponse.text();
   const sitemaps = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => new URL(match[1]!).pathname);
   const paths: string[] = [];
   for (const sitemap of sitemaps) {
     const xml = await (await request.get(sitemap)).text();
     for (const match of xml.matchAll(/<loc>([^<]+)<\/loc>/g)) paths.push(new URL(match[1]!).pathname);
   }
-  return [...new Set(paths)].sort();
+  const unique = [...new Set(paths)].sort();
+  // A build that went wrong can still write a sitemap; a course this size has dozens of pages.
+  if (unique.length < 25) throw new Error(`the sitemap lists only ${unique.length} pages: the build looks incomplete`);
+  return unique;
 }
 
 /** Console errors, uncaught exceptions and failed same-origin requests while `page` loads `url`. */
