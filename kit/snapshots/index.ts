@@ -35,8 +35,11 @@ export interface AnalyseOptions {
   sources?: readonly { file: string; text: string }[];
 }
 
-/** Containers every program makes by the thousand: named only when nothing more telling grew. */
-const GENERIC = new Set(['Object', 'Array']);
+/**
+ * Named only when nothing more telling grew: containers every program makes by the thousand, and
+ * WeakRefs, which hold nothing alive (the labs' fixtures use them to count live objects).
+ */
+const GENERIC = new Set(['Object', 'Array', 'WeakRef']);
 
 /** Compare the text of two snapshots of one process and explain the top growth. */
 export function analyseSnapshots(beforeText: string, afterText: string, options: AnalyseOptions = {}): SnapshotAnalysis {

@@ -47,6 +47,13 @@ export interface RetainerTree {
   readonly from: Int32Array;
 }
 
+/**
+ * References made by Leak Lab's own instrumentation, not by the program: the gauge registry
+ * (kit/gauges.ts) hangs off a global symbol and its closures reach the labs' fixtures. Walking
+ * through it would explain a leak by our counters instead of the learner's code, so it is skipped.
+ */
+const INSTRUMENTATION_EDGES = new Set(['<symbol leaklab.gauges>']);
+
 export function retainerTree(graph: HeapGraph): RetainerTree {
   const via = new Int32Array(graph.nodeCount).fill(-1);
   const from = new Int32Array(graph.nodeCount).fill(-1);
@@ -61,6 +68,7 @@ export function retainerTree(graph: HeapGraph): RetainerTree {
     for (let e = graph.firstEdgeOf(n); e < graph.endEdgeOf(n); e++) {
       const to = graph.edgeTarget(e);
       if (seen[to] || graph.edgeType(e) === 'weak') continue;
+      if (graph.edgeType(e) === 'property' && INSTRUMENTATION_EDGES.has(graph.edgeName(e) as string)) continue;
       seen[to] = 1;
       via[to] = e;
       from[to] = n;
@@ -259,18 +267,25 @@ export function pathInOneLine(steps: readonly RetainerStep[]): string {
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
- * Finds where a variable or property named on the path is declared or assigned in the given
- * sources, so the hub can point at the learner's line. Looks for `const|let|var|function|class name`,
- * then `name =` / `name:` / `.name =`, then any whole-word use.
+ * Finds where a name on the path is declared in the given sources, so the hub can point at the
+ * learner's line. A variable (a 'context' edge) is looked for as a declaration (`const|let|var|
+ * function|class name`) or a function parameter; a property as an object-literal key (`name:`) or
+ * an assignment (`.name =`). No match is better than a wrong one: a plain use is not a declaration.
  */
-export function findInSources(name: string, sources: readonly { file: string; text: string }[]): SourceLine | undefined {
+export function findInSources(
+  name: string,
+  sources: readonly { file: string; text: string }[],
+  kind: 'variable' | 'property' = 'variable',
+): SourceLine | undefined {
   if (!IDENTIFIER.test(name)) return undefined;
-  const patterns = [
-    new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`),
-    new RegExp(`(?:^|[^.\\w$])${name}\\s*(?:=[^=]|:)`),
-    new RegExp(`\\.${name}\\s*=[^=]`),
-    new RegExp(`\\b${name}\\b`),
-  ];
+  const patterns =
+    kind === 'variable'
+      ? [
+          new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`),
+          // a parameter of an arrow function or a function: (req, name) =>, (name: Socket) =>, function f(name)
+          new RegExp(`[(,]\\s*${name}\\s*(?:[,)]|:\\s*[^,)]+[,)]).*(?:=>|\\{)|\\bfunction\\b.*[(,]\\s*${name}\\s*[,):]`),
+        ]
+      : [new RegExp(`(?:^\\s*|[{,]\\s*)${name}\\s*:`), new RegExp(`\\.${name}\\s*=[^=]`)];
   for (const pattern of patterns) {
     for (const source of sources) {
       const lines = source.text.split('\n');
@@ -285,7 +300,7 @@ export function findInSources(name: string, sources: readonly { file: string; te
 export function linkToSources(steps: readonly RetainerStep[], sources: readonly { file: string; text: string }[]): RetainerStep[] {
   return steps.map((step) => {
     if ((step.edgeType !== 'context' && step.edgeType !== 'property') || typeof step.edgeName !== 'string') return step;
-    const source = findInSources(step.edgeName, sources);
+    const source = findInSources(step.edgeName, sources, step.edgeType === 'context' ? 'variable' : 'property');
     return source ? { ...step, source } : step;
   });
 }

@@ -91,10 +91,26 @@ describe('retainer path', () => {
     assert.match(analysis.pathLine!, /`leakedRecords` \(Array\) → \[\d+\] LeakedRecord$/);
   });
 
-  it('finds declarations before plain uses', () => {
-    const sources = [{ file: 'server.ts', text: 'import x from "y";\ncache[id] = user;\nconst cache = {};\n' }];
-    assert.deepEqual(findInSources('cache', sources), { file: 'server.ts', line: 3, text: 'const cache = {};' });
-    assert.equal(findInSources('not an identifier', sources), undefined);
+  it('links a variable to its declaration or parameter and a property to its key, never to a mere use', () => {
+    const text = [
+      "import { Server } from 'socket.io';", // 1: 'socket' appears, but is not declared here
+      'cache[id] = user;', // 2: a use
+      'const cache = {};', // 3
+      "io.on('connection', (socket) => {", // 4
+      '  const update: unknown = req.body;', // 5: a variable named like the bus event
+      "  bus.on('update', send);", // 6
+      '  const session = { trail: new Float64Array(8) };', // 7
+    ].join('\n');
+    const sources = [{ file: 'server.ts', text }];
+    const table: [string, 'variable' | 'property', number | undefined][] = [
+      ['cache', 'variable', 3],
+      ['socket', 'variable', 4],
+      ['trail', 'property', 7],
+      ['update', 'property', undefined], // the listeners' key in _events: not declared in this file
+      ['user', 'variable', undefined],
+      ['not an identifier', 'variable', undefined],
+    ];
+    for (const [name, kind, line] of table) assert.equal(findInSources(name, sources, kind)?.line, line, `${kind} ${name}`);
   });
 });
 
