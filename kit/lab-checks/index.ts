@@ -8,13 +8,14 @@ import { closureCaptureCheck } from './03-closure-capture.ts';
 import { unclearedIntervalCheck } from './04-uncleared-interval.ts';
 import { outsideTheHeapCheck } from './05-outside-the-heap.ts';
 import { socketStateCheck } from './06-socket-state.ts';
+import { postMortemCheck } from './07-post-mortem.ts';
 import type { LabCheck, LabContext } from './lab-check.ts';
 import { syntheticCheck } from './synthetic.ts';
 
 export type { LabCheck, LabContext, MechanismSignal } from './lab-check.ts';
 export { SYNTHETIC_LAB_ID } from './synthetic.ts';
 
-const CHECKS: readonly LabCheck[] = [unboundedCacheCheck, sseListenerCheck, closureCaptureCheck, unclearedIntervalCheck, outsideTheHeapCheck, socketStateCheck, syntheticCheck];
+const CHECKS: readonly LabCheck[] = [unboundedCacheCheck, sseListenerCheck, closureCaptureCheck, unclearedIntervalCheck, outsideTheHeapCheck, socketStateCheck, postMortemCheck, syntheticCheck];
 
 /** The check for a lab id ('01-unbounded-cache', ... or 'synthetic'); undefined when there is none. */
 export function labCheckFor(labId: string): LabCheck | undefined {

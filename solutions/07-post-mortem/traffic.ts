@@ -1,0 +1,1 @@
+export * from '../../labs/07-post-mortem/traffic.ts';
