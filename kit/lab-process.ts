@@ -38,6 +38,11 @@ export interface StartLabOptions {
   heapMb?: number;
   /** Add QUIET_JIT_FLAGS (the checker does; a hand-run lab does not). */
   quiet?: boolean;
+  /**
+   * More Node flags, placed before the entry, e.g. lab 07's post-mortem run:
+   * ['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=output/snapshots/07'] (FACTS #8).
+   */
+  nodeFlags?: readonly string[];
   /** Push GC events ('gc') from the start. */
   observeGc?: boolean;
   /** How long to wait for the server to listen (default 10 s). */
@@ -428,6 +433,7 @@ export async function startLab(options: StartLabOptions): Promise<LabProcess> {
     '--expose-gc',
     `--max-old-space-size=${options.heapMb ?? 256}`,
     ...(options.quiet ? QUIET_JIT_FLAGS : []),
+    ...(options.nodeFlags ?? []),
     entry,
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(options.port ?? 0), HOST: '127.0.0.1' };
