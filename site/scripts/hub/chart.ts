@@ -36,7 +36,7 @@ export class MemoryChart {
   private readonly resize: ResizeObserver;
   private pending = false;
 
-  constructor(private readonly container: HTMLElement) {
+  constructor(container: HTMLElement) {
     const line = (label: string, color: string, dashed: boolean, show: boolean): uPlot.Series => ({
       label,
       stroke: color,

@@ -100,7 +100,7 @@ class PanelController {
       for (const s of state.sessions) this.states[s.variant] = s;
       for (const h of state.history) {
         for (const sample of h.samples) this.onSample(h.variant, sample);
-        this.chart.addGcEvents(h.gc);
+        this.onGc(h.variant, h.gc);
       }
       state.busy.forEach((kind) => this.busy.add(kind));
       if (state.analysis) this.showAnalysis(state.analysis);
@@ -117,7 +117,7 @@ class PanelController {
       this.render();
     });
     s.on('lab:sample', (p: { lab: string; variant: Variant; sample: ProbeSample }) => this.mine(p) && this.onSample(p.variant, p.sample));
-    s.on('lab:gc', (p: { lab: string; events: GcEvent[] }) => this.mine(p) && this.chart.addGcEvents(p.events));
+    s.on('lab:gc', (p: { lab: string; variant: Variant; events: GcEvent[] }) => this.mine(p) && this.onGc(p.variant, p.events));
     s.on('lab:busy', (p: { lab: string; kind: string; busy: boolean }) => {
       if (!this.mine(p)) return;
       if (p.busy) this.busy.add(p.kind);
@@ -156,7 +156,20 @@ class PanelController {
     });
   }
 
+  /** Newest sample time per variant: a reconnect replays the hub's history, already on the graph. */
+  private readonly newest: Record<Variant, number> = { learner: 0, solution: 0 };
+  private readonly newestGc: Record<Variant, number> = { learner: 0, solution: 0 };
+
+  private onGc(variant: Variant, events: GcEvent[]): void {
+    const fresh = events.filter((e) => e.t > this.newestGc[variant]);
+    if (fresh.length === 0) return;
+    this.newestGc[variant] = Math.max(...fresh.map((e) => e.t));
+    this.chart.addGcEvents(fresh);
+  }
+
   private onSample(variant: Variant, sample: ProbeSample): void {
+    if (sample.t <= this.newest[variant]) return;
+    this.newest[variant] = sample.t;
     this.chart.addSample(variant, sample);
     this.lastSample[variant] = sample;
     this.part('gauges').querySelector('tbody')!.innerHTML = gaugeRows(this.lastSample);
