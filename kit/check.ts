@@ -9,7 +9,7 @@ import { createLabContext, labCheckFor, type LabCheck, type LabContext } from '.
 import { displayPath, startLab, type LabProcess } from './lab-process.ts';
 import type { LoadResult } from './load/index.ts';
 import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
-import { decide, errorVerdict } from './verdict.ts';
+import { decide, errorVerdict, judgeMechanism, judgeTrend, needsConfirmation } from './verdict.ts';
 
 /** Forced GCs before the first measured sample: moves V8's one-off post-start blip out of the window (FACTS). */
 const SETTLING_GCS = 30;
@@ -105,7 +105,7 @@ async function driveRounds(lab: LabProcess, ctx: LabContext, check: LabCheck, op
   const record = (sample: ProbeSample, measured: boolean) => {
     const round: RoundRecord = { ops, measured, sample };
     rounds.push(round);
-    options.onRound?.(round, rounds.length - 1, total + 1);
+    options.onRound?.(round, rounds.length - 1, Math.max(total + 1, rounds.length));
   };
 
   for (let i = 0; i < check.warmupRounds; i++) {
@@ -118,6 +118,20 @@ async function driveRounds(lab: LabProcess, ctx: LabContext, check: LabCheck, op
   for (let i = 0; i < check.measuredRounds; i++) {
     ops += await runLoad(lab, ctx, check, options.signal);
     record(await until(lab, options.signal, lab.sample(true)), true);
+  }
+
+  // A weak memory-only leak gets a second, fresh window; only that window is judged (memlab's
+  // "maybe" → confirm). The first window's rounds stay in the record, marked as not judged.
+  const first = rounds.find((round) => round.measured)!;
+  const last = rounds[rounds.length - 1]!;
+  const counted = last.ops - first.ops;
+  const mechanismLeaking = check.mechanism.some((m) => judgeMechanism(m.label, m.read(first.sample), m.read(last.sample), counted).leaking);
+  if (needsConfirmation(judgeTrend(rounds, check.series), mechanismLeaking)) {
+    for (const round of rounds) if (round !== last) round.measured = false;
+    for (let i = 0; i < check.measuredRounds; i++) {
+      ops += await runLoad(lab, ctx, check, options.signal);
+      record(await until(lab, options.signal, lab.sample(true)), true);
+    }
   }
   return rounds;
 }

@@ -23,6 +23,14 @@ export const MECHANISM_MIN_DELTA = 2;
 /** ...and by more than this fraction of the operations (a partial leak, one in 20, still counts). */
 export const MECHANISM_MIN_PER_OP = 0.05;
 
+/**
+ * A memory-only leak whose growth is below this many times the noise is confirmed before it is
+ * called: V8 sometimes allocates a one-off ~100–250 KB (a table growing, code for a path hit late)
+ * and a single step inside a short window can look like a slope. A real leak keeps growing in a
+ * fresh window; a step does not.
+ */
+export const CONFIRM_BELOW_NOISE = 30;
+
 /** Which memory number is judged. Most leaks live in the JS heap; some (Buffers, typed arrays) beside it. */
 export type SeriesName = 'heapUsed' | 'heapUsed + arrayBuffers';
 
@@ -86,6 +94,11 @@ export function judgeTrend(rounds: RoundRecord[], series: SeriesName): TrendFind
   const noiseBytes = noiseFloor(xs, ys, fit);
   const leaking = fit.slope > MIN_BYTES_PER_OP && growthBytes > GROWTH_OVER_NOISE * noiseBytes;
   return { bytesPerOp: fit.slope, growthBytes, noiseBytes, windowOps, leaking };
+}
+
+/** True when the trend says leak but not by much, and no exact counter backs it: measure a fresh window. */
+export function needsConfirmation(trend: TrendFinding, mechanismLeaking: boolean): boolean {
+  return trend.leaking && !mechanismLeaking && trend.growthBytes < CONFIRM_BELOW_NOISE * trend.noiseBytes;
 }
 
 /** A mechanism counter before and after the measured operations, judged. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FunctionalResult, ProbeSample, RoundRecord } from '../../kit/types.ts';
-import { ABSOLUTE_NOISE_FLOOR, decide, errorVerdict, judgeMechanism, judgeTrend, theilSen, type SeriesName } from '../../kit/verdict.ts';
+import { ABSOLUTE_NOISE_FLOOR, decide, errorVerdict, judgeMechanism, judgeTrend, needsConfirmation, theilSen, type SeriesName } from '../../kit/verdict.ts';
 import { EXIT_CODE } from '../../kit/types.ts';
 
 const KB = 1024;
@@ -104,6 +104,28 @@ describe('the memory rule (slope > 100 B/op and growth > 5 × noise)', () => {
     const buffers = [0, 1, 2, 3, 4].map((i) => 1e6 + i * 30 * 10_240);
     assert.equal(verdictFor(rounds(heap, 60, 30, buffers)).status, 'pass');
     assert.equal(verdictFor(rounds(heap, 60, 30, buffers), { series: 'heapUsed + arrayBuffers' }).status, 'leak');
+  });
+});
+
+describe('confirming a weak memory-only leak in a fresh window', () => {
+  // Shaped like a wrong verdict the bench caught on lab 01's solution (246 KB over 1,200 requests,
+  // noise 47 KB): a one-off ~240 KB step landing across two rounds of the window.
+  const step = rounds([8010, 8012, 8130, 8250, 8252].map((k) => k * KB), 600, 300);
+  const strong = rounds([0, 1, 2, 3, 4].map((i) => 8e6 + i * 300 * 1300), 600, 300);
+
+  it('a step that only just clears the rule is sent for confirmation', () => {
+    const trend = judgeTrend(step, 'heapUsed');
+    assert.equal(trend.leaking, true, 'on its own this window would be called a leak');
+    assert.equal(needsConfirmation(trend, false), true);
+  });
+
+  it('a clear leak is called at once, and so is one an exact counter backs', () => {
+    assert.equal(needsConfirmation(judgeTrend(strong, 'heapUsed'), false), false);
+    assert.equal(needsConfirmation(judgeTrend(step, 'heapUsed'), true), false);
+  });
+
+  it('a flat run needs no confirmation', () => {
+    assert.equal(needsConfirmation(judgeTrend(rounds([8e6, 8e6, 8e6, 8e6, 8e6], 600, 300), 'heapUsed'), false), false);
   });
 });
 
