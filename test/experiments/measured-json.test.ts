@@ -29,7 +29,7 @@ const PROMISED_IDS = [
   'node-cache-full-error', 'node-cache-full-update', 'node-cache-maxkeys-default', 'pm2-heap-dump-option',
   'node-cache-clones-default', 'node-cache-sweep-timer',
   'inspector-default-address', 'inspector-sigusr1', 'oom-fatal-line', 'oom-last-few-gcs',
-  'prom-cluster-heap-summed',
+  'prom-cluster-heap-summed', 'slow-reader-backlog', 'slow-reader-destroy-close',
   'lru-cache-needs-bound', 'lru-cache-ttl-only-warning', 'lru-cache-evicts-lru', 'lru-cache-ttl-lazy',
   'clinic-doctor-newer-node',
 ];
