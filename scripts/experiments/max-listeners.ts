@@ -1,6 +1,7 @@
 /**
  * When does Node print MaxListenersExceededWarning? The limit (10 by default) counts listeners
  * per event name; the warning is printed once, and the extra listeners are still added.
+ * setMaxListeners(0) lifts the limit: a hundred listeners on one name, and no warning at all.
  *
  *   node --import tsx scripts/experiments/max-listeners.ts
  */
@@ -42,6 +43,13 @@ const manyNamesWarnings = await warningsDuring(() => {
   for (let i = 0; i < 30; i++) manyNames.on(`event-${i}`, noop);
 });
 
+// setMaxListeners(0): no limit, so no warning, however many listeners pile up.
+const unlimited = new EventEmitter();
+unlimited.setMaxListeners(0);
+const unlimitedWarnings = await warningsDuring(() => {
+  for (let i = 0; i < 100; i++) unlimited.on('data', noop);
+});
+
 report(
   {
     defaultMaxListeners: EventEmitter.defaultMaxListeners,
@@ -53,6 +61,7 @@ report(
     listenersOnSameName: sameName.listenerCount('data'),
     thirtyNamesListeners: manyNames.eventNames().length,
     thirtyNamesWarnings: manyNamesWarnings.length,
+    setMaxListenersZero: { listeners: unlimited.listenerCount('data'), warnings: unlimitedWarnings.length },
   },
   `warning at listener #${firstWarningAtListener} for one name; 30 names gave ${manyNamesWarnings.length} warnings`,
 );

@@ -105,7 +105,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
       'It counts per event name, not per emitter: one listener on each of many names never warns ({m:max-listeners-per-event}).',
       'Treat it as a bug report: find the code that adds a listener per request or connection and remove it when that request or connection ends. Raise the limit only where many listeners are by design.',
     ],
-    trap: '"Node stops you at eleven listeners", or "call `setMaxListeners(0)`". The first is false; the second silences the only alarm while the leak continues.',
+    trap: '"Node stops you at eleven listeners", or "call `setMaxListeners(0)`". The first is false; the second silences the only alarm ({m:max-listeners-zero}) while the leak continues.',
     proof: [
       { measured: 'max-listeners-warning-text' },
       { measured: 'max-listeners-per-event' },

@@ -9,6 +9,7 @@ interface Result {
   furtherWarningsAfter20More: number;
   listenersOnSameName: number;
   thirtyNamesWarnings: number;
+  setMaxListenersZero: { listeners: number; warnings: number };
 }
 
 let result: Result;
@@ -30,4 +31,9 @@ test('the warning text, printed once, and nothing blocked (max-listeners-warning
 
 test('30 listeners on 30 different names give no warning (max-listeners-per-event)', () => {
   assert.equal(result.thirtyNamesWarnings, measuredNumber('max-listeners-per-event'));
+});
+
+test('setMaxListeners(0) silences the warning while the listeners keep piling up (max-listeners-zero)', () => {
+  assert.equal(result.setMaxListenersZero.listeners, 100);
+  assert.equal(result.setMaxListenersZero.warnings, measuredNumber('max-listeners-zero'));
 });
