@@ -27,6 +27,10 @@ function isHeapSnapshot(path: string): boolean {
   }
 }
 
+// The usual umask, set explicitly so the control is the same on every machine: under it an ordinary
+// file is readable by everyone (0644), so a 0600 snapshot is Node's own choice. Children inherit it.
+process.umask(0o022);
+
 const dir = scratchDir('heapsnapshot-signal');
 try {
   // 1. With the flag: one snapshot per signal, into DIR, and the server keeps answering.
