@@ -37,6 +37,7 @@ try {
   const diagnosticDir = join(dir, 'diag');
   mkdirSync(diagnosticDir);
   const server = await startTarget(['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${diagnosticDir}`]);
+  const serverPid = server.child.pid!;
   const answeredAfterSignal: boolean[] = [];
   const written: string[] = [];
   let stillRunning = false;
@@ -55,14 +56,27 @@ try {
   const snapshotModes = written.map((name) => modeOf(join(diagnosticDir, name)));
   const allValid = written.every((name) => isHeapSnapshot(join(diagnosticDir, name)));
 
-  // 2. Without --heapsnapshot-signal, the same signal ends the process and writes nothing.
+  // 2. Without --diagnostic-dir, the snapshot goes into the process's working directory.
+  const workingDir = join(dir, 'cwd');
+  mkdirSync(workingDir);
+  const noDir = await startTarget(['--heapsnapshot-signal=SIGUSR2'], undefined, workingDir);
+  let inWorkingDir: string | null = null;
+  try {
+    noDir.child.kill('SIGUSR2');
+    inWorkingDir = await waitForNewSnapshot(workingDir, 0);
+    await answers(noDir); // the write is over once the server answers
+  } finally {
+    await stopTarget(noDir);
+  }
+
+  // 3. Without --heapsnapshot-signal, the same signal ends the process and writes nothing.
   const controlDir = join(dir, 'control');
   mkdirSync(controlDir);
   const plain = await startTarget([`--diagnostic-dir=${controlDir}`]);
   plain.child.kill('SIGUSR2');
   const withoutFlag = await plain.ended;
 
-  // 3. File modes: a snapshot written from code, and an ordinary file, under the same umask.
+  // 4. File modes: a snapshot written from code, and an ordinary file, under the same umask.
   const fromCode = v8.writeHeapSnapshot(join(dir, 'from-code.heapsnapshot'));
   const ordinary = join(dir, 'ordinary.txt');
   writeFileSync(ordinary, 'not a snapshot');
@@ -73,10 +87,13 @@ try {
         signalsSent: SIGNALS,
         snapshotsWritten: written.length,
         fileNames: written,
+        // Heap.<date>.<time>.<pid>.<thread>.<sequence>.heapsnapshot: processes never overwrite each other.
+        namesHoldThePid: written.length > 0 && written.every((name) => name.split('.')[3] === String(serverPid)),
         allValidSnapshots: allValid,
         answeredAfterEachSignal: answeredAfterSignal,
         stillRunning,
       },
+      withoutDiagnosticDir: { snapshotInWorkingDirectory: inWorkingDir !== null },
       withoutSignalFlag: { exitSignal: withoutFlag.signal, exitCode: withoutFlag.code, snapshotsWritten: snapshotsIn(controlDir).length },
       fileModes: { signalSnapshots: snapshotModes, writeHeapSnapshot: modeOf(fromCode), ordinaryFile: modeOf(ordinary) },
     },

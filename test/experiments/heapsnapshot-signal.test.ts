@@ -8,10 +8,12 @@ interface Result {
   withSignalFlag: {
     signalsSent: number;
     snapshotsWritten: number;
+    namesHoldThePid: boolean;
     allValidSnapshots: boolean;
     answeredAfterEachSignal: boolean[];
     stillRunning: boolean;
   };
+  withoutDiagnosticDir: { snapshotInWorkingDirectory: boolean };
   withoutSignalFlag: { exitSignal: string | null; exitCode: number | null; snapshotsWritten: number };
   fileModes: { signalSnapshots: string[]; writeHeapSnapshot: string; ordinaryFile: string };
 }
@@ -27,6 +29,11 @@ test('each SIGUSR2 writes one snapshot into --diagnostic-dir and the server keep
   assert.equal(withSignalFlag.allValidSnapshots, true, 'every file is a complete heap snapshot');
   assert.deepEqual(withSignalFlag.answeredAfterEachSignal, new Array(withSignalFlag.signalsSent).fill(true));
   assert.equal(withSignalFlag.stillRunning, true);
+  assert.equal(result.withoutDiagnosticDir.snapshotInWorkingDirectory, true, 'without --diagnostic-dir: the working directory');
+});
+
+test('snapshot file names carry the pid (snapshot-name-has-pid)', () => {
+  assert.equal(result.withSignalFlag.namesHoldThePid, measured('snapshot-name-has-pid').value);
 });
 
 test('without --heapsnapshot-signal, SIGUSR2 ends the process and writes nothing (heapsnapshot-signal-unset)', () => {

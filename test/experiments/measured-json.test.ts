@@ -30,7 +30,7 @@ const PROMISED_IDS = [
   'node-cache-clones-default', 'node-cache-sweep-timer',
   'inspector-default-address', 'inspector-sigusr1', 'oom-fatal-line', 'oom-last-few-gcs',
   'prom-cluster-heap-summed', 'slow-reader-backlog', 'slow-reader-destroy-close',
-  'max-listeners-zero',
+  'max-listeners-zero', 'snapshot-name-has-pid',
   'lru-cache-needs-bound', 'lru-cache-ttl-only-warning', 'lru-cache-evicts-lru', 'lru-cache-ttl-lazy',
   'clinic-doctor-newer-node',
 ];

@@ -18,12 +18,17 @@ export interface Target {
   ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Start the Express target with `flags` and, optionally, NODE_OPTIONS; resolve once it listens. */
-export function startTarget(flags: readonly string[], nodeOptions?: string): Promise<Target> {
+/**
+ * Start the Express target with `flags` and, optionally, NODE_OPTIONS and a working directory
+ * (where snapshots go without --diagnostic-dir); resolve once it listens.
+ */
+export function startTarget(flags: readonly string[], nodeOptions?: string, cwd?: string): Promise<Target> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', TARGET], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // "--import tsx" resolves from the working directory: give tsx's own URL so any cwd works.
+  const tsx = import.meta.resolve('tsx');
+  const child = spawn(process.execPath, [...flags, '--import', tsx, TARGET], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
