@@ -291,7 +291,9 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
   }
 
   private onMessage(message: ProbeMessage): void {
-    this.lastAnswerAt = Date.now();
+    // Max, not assignment: writeSnapshot pushes lastAnswerAt into the future to grant the child its
+    // seconds of blocking; a reply that was already queued must not take that grace away.
+    this.lastAnswerAt = Math.max(this.lastAnswerAt, Date.now());
     switch (message.type) {
       case 'listening':
         this.port = message.port;
