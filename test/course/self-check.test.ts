@@ -168,19 +168,6 @@ describe('the course as shipped (static)', () => {
   });
 });
 
-/**
- * Fixtures whose promised verdict the checker does not give yet, with why. Each is a real case a
- * learner can write; remove the entry once kit/ handles it (the test then guards the fix).
- */
-const KNOWN_CHECKER_GAPS: Record<string, string> = {
-  'test/fixtures/labs/01-unbounded-cache/broken-never-expires.ts':
-    'lab 01 functional checks never ask for an id again after the TTL, so a cache that never expires passes',
-  'test/fixtures/labs/02-sse-listener/broken-once-per-stream.ts':
-    'lab 02 functional check publishes a single update, so a stream that stops after its first update passes',
-  'test/fixtures/labs/04-uncleared-interval/broken-ticks-once.ts':
-    'one-shot timers still pending (< tickMs old) when the last sample is taken count as leaked timers: mechanism compares first and last sample only',
-};
-
 describe('the course as shipped (checked under load)', () => {
   const targets: Fixture[] = [
     ...course.labs.flatMap((lab): Fixture[] => [
@@ -192,9 +179,7 @@ describe('the course as shipped (checked under load)', () => {
 
   // One at a time: each check measures memory, and two at once on two cores would add noise.
   for (const { labId, file, expected } of targets) {
-    // A known gap runs and reports, but does not fail the suite until the checker handles it.
-    const todo = KNOWN_CHECKER_GAPS[rel(file)];
-    test(`${rel(file)} is judged "${expected}"`, { todo }, async () => {
+    test(`${rel(file)} is judged "${expected}"`, async () => {
       const verdict = await checkLab({ target: { labId, entry: file } });
       assert.equal(
         verdict.status,
