@@ -39,7 +39,8 @@ export function seriesValue(series: SeriesName, sample: ProbeSample): number {
   return series === 'heapUsed' ? sample.heapUsed : sample.heapUsed + sample.arrayBuffers;
 }
 
-function median(values: number[]): number {
+/** The middle value (mean of the two middle ones for an even count); 0 for none. */
+export function median(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

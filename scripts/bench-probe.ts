@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startLab } from '../kit/lab-process.ts';
 import { httpRequest, keepAliveAgent, runHttpLoad } from '../kit/load/index.ts';
+import { median } from '../kit/verdict.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -54,12 +55,6 @@ export interface ProbeOverheadResult {
   keptWall: number;
   samplesTaken: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
