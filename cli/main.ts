@@ -65,7 +65,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
       case 'reset':
         return resetCommand(lab, term);
       case 'start':
-        return startCommand(term);
+        return await startCommand();
       case 'help':
         term.out(USAGE);
         return 0;

@@ -10,7 +10,7 @@ Usage:
   leaklab check --all [--solution]   check every lab (a scoreboard)
   leaklab hint <lab>                 one more hint each time you ask
   leaklab reset <lab>                restore the lab's server.ts (yours is kept in output/backups/)
-  leaklab start                      where the course and the labs are
+  leaklab start                      the hub: the course with live lab panels (same as npm start)
   leaklab help                       this text
 
 A lab is named by number (01), name (unbounded-cache) or folder (01-unbounded-cache).
