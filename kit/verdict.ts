@@ -157,6 +157,7 @@ export function decide(input: VerdictInput): Verdict {
     `(${formatBytes(trend.bytesPerOp)} per ${op}); the run's noise is ${formatBytes(trend.noiseBytes)}.`;
   if (trend.leaking) {
     reasons.push(`${trendSentence} That is more than ${GROWTH_OVER_NOISE}× the noise: memory is kept after every ${op}.`);
+    if (input.series !== 'heapUsed') reasons.push(heapOnlySentence(judgeTrend(input.rounds, 'heapUsed'), op));
   }
   for (const check of brokenChecks) reasons.push(`The feature is broken: ${check.name}: ${check.detail}`);
 
@@ -186,6 +187,17 @@ export function decide(input: VerdictInput): Verdict {
     next: status === 'pass' ? (input.nextOnPass ?? 'Well done: memory stays flat and the feature works.') : `Stuck? Run \`${input.hintCommand}\` for a hint.`,
     durationMs: input.durationMs,
   };
+}
+
+/**
+ * When the judged series includes memory outside the JS heap, say what heapUsed alone shows: a
+ * dashboard or a check that watches only heapUsed would call this leak flat (labs 04 and 05).
+ */
+function heapOnlySentence(heapOnly: TrendFinding, op: string): string {
+  const figures = `${formatBytes(heapOnly.bytesPerOp)} per ${op}, ${formatBytes(heapOnly.growthBytes)} against ${formatBytes(heapOnly.noiseBytes)} of noise`;
+  return heapOnly.leaking
+    ? `heapUsed alone grows too (${figures}): part of what is kept lives in the JS heap.`
+    : `heapUsed alone looks flat (${figures}): watching only heapUsed would have missed this leak, which lives outside the JS heap (arrayBuffers).`;
 }
 
 /** The verdict when the lab could not be run at all (the message comes from the error catalogue). */

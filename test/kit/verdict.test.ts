@@ -105,6 +105,16 @@ describe('the memory rule (slope > 100 B/op and growth > 5 × noise)', () => {
     assert.equal(verdictFor(rounds(heap, 60, 30, buffers)).status, 'pass');
     assert.equal(verdictFor(rounds(heap, 60, 30, buffers), { series: 'heapUsed + arrayBuffers' }).status, 'leak');
   });
+
+  it('says when heapUsed alone would have missed a leak outside the JS heap, and when it would not', () => {
+    const buffers = [0, 1, 2, 3, 4].map((i) => 1e6 + i * 30 * 10_240);
+    const offHeap = verdictFor(rounds([9e6, 9e6, 9e6, 9e6, 9e6], 60, 30, buffers), { series: 'heapUsed + arrayBuffers' });
+    assert.ok(offHeap.reasons.some((r) => /heapUsed alone looks flat .*would have missed/.test(r)), offHeap.reasons.join('\n'));
+    const both = verdictFor(rounds([0, 1, 2, 3, 4].map((i) => 9e6 + i * 30 * 9_000), 60, 30, buffers), { series: 'heapUsed + arrayBuffers' });
+    assert.ok(both.reasons.some((r) => /heapUsed alone grows too/.test(r)), both.reasons.join('\n'));
+    const heapOnly = verdictFor(rounds([0, 1, 2, 3, 4].map((i) => 9e6 + i * 30 * 9_000), 60, 30));
+    assert.ok(!heapOnly.reasons.some((r) => /heapUsed alone/.test(r)), 'a heapUsed verdict needs no comparison with itself');
+  });
 });
 
 describe('confirming a weak memory-only leak in a fresh window', () => {
