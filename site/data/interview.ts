@@ -76,6 +76,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     proof: [
       { measured: 'heapused-all-spaces' },
       { page: '/how-v8-works/memory-numbers/', label: 'What the memory numbers measure' },
+      { lab: '05-outside-the-heap' },
       { lab: '04-uncleared-interval' },
     ],
   },
@@ -211,6 +212,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
       { measured: 'socketio-id-is-string' },
       { measured: 'socketio-dead-client-drop-s' },
       { page: '/patterns/socketio/', label: 'socket.io' },
+      { lab: '06-socket-state' },
     ],
   },
   {
@@ -346,6 +348,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
       { measured: 'heap-prof-on-oom' },
       { measured: 'pm2-heap-dump-option' },
       { page: '/production/pm2/', label: 'PM2 and process managers' },
+      { lab: '07-post-mortem' },
     ],
   },
   {

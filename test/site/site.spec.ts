@@ -92,6 +92,9 @@ test('the sitemap lists every section and the four cause pages at their exact sl
     '/labs/02-sse-listener/',
     '/labs/03-closure-capture/',
     '/labs/04-uncleared-interval/',
+    '/labs/05-outside-the-heap/',
+    '/labs/06-socket-state/',
+    '/labs/07-post-mortem/',
   ]) {
     expect(paths, `sitemap should list ${required}`).toContain(required);
   }
