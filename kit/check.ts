@@ -68,7 +68,7 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     const measured = rounds.filter((round) => round.measured);
     const first = measured[0]!.sample;
     // Counters are read once more at the very end, after a settle: what is still there now stays.
-    const last = await until(lab, options.signal, lab.sample(true, { settleMs: check.mechanismSettleMs ?? 50 }));
+    const last = await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs ?? 50 }));
     return decide({
       labId: target.labId,
       entry: target.entry,
@@ -111,13 +111,13 @@ async function driveRounds(lab: LabProcess, ctx: LabContext, check: LabCheck, op
   for (let i = 0; i < check.warmupRounds; i++) {
     ops += await runLoad(lab, ctx, check, options.signal);
     // Not measured: JIT, lazy initialisation and a TTL cache filling up all happen here.
-    record(await until(lab, options.signal, lab.sample(true)), false);
+    record(await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs })), false);
   }
   const quietGcs = (options.quiet ?? true) ? SETTLING_GCS : 4;
-  record(await until(lab, options.signal, lab.sample(true, { gcCount: quietGcs })), true);
+  record(await until(lab, options.signal, lab.sample(true, { gcCount: quietGcs, settleMs: check.settleMs })), true);
   for (let i = 0; i < check.measuredRounds; i++) {
     ops += await runLoad(lab, ctx, check, options.signal);
-    record(await until(lab, options.signal, lab.sample(true)), true);
+    record(await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs })), true);
   }
 
   // A weak memory-only leak gets a second, fresh window; only that window is judged (memlab's
@@ -130,7 +130,7 @@ async function driveRounds(lab: LabProcess, ctx: LabContext, check: LabCheck, op
     for (const round of rounds) if (round !== last) round.measured = false;
     for (let i = 0; i < check.measuredRounds; i++) {
       ops += await runLoad(lab, ctx, check, options.signal);
-      record(await until(lab, options.signal, lab.sample(true)), true);
+      record(await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs })), true);
     }
   }
   return rounds;

@@ -20,7 +20,7 @@ export const unclearedIntervalCheck: LabCheck = {
   series: 'heapUsed + arrayBuffers',
   mechanism: [{ label: 'active timers (setInterval/setTimeout)', read: (sample) => sample.activeResources.Timeout ?? 0 }],
   // Longer than a tick: a one-shot setTimeout still pending right after a round is not a leak.
-  mechanismSettleMs: 2 * TICK_MS,
+  settleMs: 2 * TICK_MS,
   runRound(ctx, n) {
     return runSocketCycles({ url: ctx.url, count: n, concurrency: 6, signal: ctx.signal, onProgress: ctx.onProgress });
   },

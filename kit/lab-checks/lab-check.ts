@@ -23,6 +23,14 @@ export interface LabContext {
   uniqueId(): string;
 }
 
+/** How a lab is run to its death in the hub (see LabCheck.crashRun). */
+export interface CrashRun {
+  /** --max-old-space-size for the run, MB: small enough that the crash comes within minutes. */
+  heapMb: number;
+  /** Roughly how long the lab's own workload takes to exhaust that cap here, seconds (shown to the learner). */
+  aboutSeconds: number;
+}
+
 /** An exact counter read from a sample: listeners on a bus, active timers. */
 export interface MechanismSignal {
   /** What a learner reads, e.g. "'update' listeners on the bus". */
@@ -45,10 +53,18 @@ export interface LabCheck {
   series: SeriesName;
   mechanism: MechanismSignal[];
   /**
-   * Wait this long before the final mechanism reading (default 50 ms), so that one-shot timers and
-   * closing sockets that end by themselves are gone: only what stays is counted.
+   * Wait this long after each round before forcing GC and sampling (default: the probe's few ms;
+   * 50 ms before the final reading), so that one-shot timers and closing sockets that end by
+   * themselves are gone: only what stays is counted. Every sample waits the same, so the wait
+   * cannot show up as a step in the trend.
    */
-  mechanismSettleMs?: number;
+  settleMs?: number;
+  /**
+   * Set for a lab meant to be run until it dies of its heap cap (the post-mortem capstone): the hub
+   * starts it under this cap with a snapshot written near the heap limit, and offers "run until it
+   * dies". Other labs leave it unset.
+   */
+  crashRun?: CrashRun;
   /** Drive `n` operations against the running lab. */
   runRound(ctx: LabContext, n: number): Promise<LoadResult>;
   /** Does the feature still work? Each check is one sentence a learner understands. */
