@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { checkLab } from '../kit/check.ts';
 import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
+import type { CrashRun } from '../kit/lab-checks/lab-check.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
 import { loadCourse } from '../kit/manifest.ts';
 import type { RoundRecord, Verdict } from '../kit/types.ts';
@@ -22,6 +23,8 @@ export interface HubLab {
   solutionFile: string;
   /** Project root, to show files relative to it. */
   root: string;
+  /** Set when the lab is meant to be run until it dies of its heap cap (its check says so). */
+  crashRun?: CrashRun;
 }
 
 /** The labs of the course manifest (labs/course.json), validated by the kit. */
@@ -35,6 +38,7 @@ export function loadHubCourse(root: string): HubLab[] {
     labPage: lab.labPage,
     serverFile: lab.serverFile,
     solutionFile: lab.solutionFile,
+    ...(labCheckFor(lab.id)?.crashRun ? { crashRun: labCheckFor(lab.id)!.crashRun } : {}),
   }));
 }
 

@@ -10,6 +10,7 @@
  */
 import { startLab, type LabProcess } from '../kit/lab-process.ts';
 import type { GcEvent, ProbeSample } from '../kit/types.ts';
+import { nearLimitFlags, prepareNearLimitDir } from './near-limit.ts';
 
 export type Variant = 'learner' | 'solution';
 export type SessionStatus = 'stopped' | 'starting' | 'running' | 'crashed';
@@ -49,6 +50,11 @@ export interface SessionOptions {
   sampleEveryMs?: number;
   /** Heap cap of the lab in MB (default: the kit's 256). */
   heapMb?: number;
+  /**
+   * For a lab run until it dies (lab 07): the folder where V8 writes its snapshot near the heap
+   * limit. Created and emptied before each start, and the flags that ask for the snapshot are added.
+   */
+  nearLimitDir?: string;
   /** Extra environment for the lab (its LEAKLAB_* tunables). */
   env?: Record<string, string>;
   /** How many recent samples to keep for a page that joins late (default 300: two minutes). */
@@ -127,6 +133,7 @@ export class LabSession {
     this.publish();
     let child: LabProcess;
     try {
+      if (this.options.nearLimitDir) await prepareNearLimitDir(this.options.nearLimitDir);
       child = await startLab({
         entry: this.options.entry,
         displayName: this.options.file,
@@ -137,6 +144,7 @@ export class LabSession {
         blockedAfterMs: 20_000,
         ...(this.options.heapMb ? { heapMb: this.options.heapMb } : {}),
         ...(this.options.env ? { env: this.options.env } : {}),
+        ...(this.options.nearLimitDir ? { nodeFlags: nearLimitFlags(this.options.nearLimitDir) } : {}),
       });
     } catch (error) {
       this.status = 'crashed';

@@ -19,6 +19,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Server as SocketServer, type Socket } from 'socket.io';
 import type { SnapshotAnalysis } from '../kit/snapshots/index.ts';
 import { analyseInWorker } from './analyse.ts';
+import { collectNearLimitSnapshot } from './near-limit.ts';
 import { loadHubCourse, runCheck, runLoad, type HubLab } from './kit-bridge.ts';
 import { LabSession, type SessionEvents, type Variant } from './lab-session.ts';
 import { originPolicy, refusal } from './origin.ts';
@@ -36,7 +37,12 @@ export interface HubOptions {
   sampleEveryMs?: number;
   /** Heap cap of lab processes in MB (default: the kit's). */
   labHeapMb?: number;
+  /** Heap cap in MB for labs run until they die (default: the lab check's crashRun.heapMb); tests use a smaller one. */
+  crashHeapMb?: number;
 }
+
+/** Requests driven per step of "run until it dies": small enough for steady progress. */
+const CRASH_RUN_STEP = 500;
 
 export interface Hub {
   url: string;
@@ -78,7 +84,10 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const sessions = new Map<string, LabSession>();
   const room = (lab: string) => `lab:${lab}`;
   const events: SessionEvents = {
-    state: (state) => io.to(room(state.lab)).emit('lab:state', state),
+    state: (state) => {
+      io.to(room(state.lab)).emit('lab:state', state);
+      if (state.status === 'crashed' && labById.get(state.lab)?.crashRun) void collectAfterCrash(state.lab, state.variant);
+    },
     sample: (payload) => io.to(room(payload.lab)).emit('lab:sample', payload),
     gc: (payload) => io.to(room(payload.lab)).emit('lab:gc', payload),
   };
@@ -86,6 +95,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     const key = `${lab.id}:${variant}`;
     let found = sessions.get(key);
     if (!found) {
+      // A lab meant to die (lab 07) runs under its own small cap with a snapshot near the limit.
+      const heapMb = lab.crashRun ? (options.crashHeapMb ?? lab.crashRun.heapMb) : options.labHeapMb;
       found = new LabSession({
         lab: lab.id,
         variant,
@@ -93,7 +104,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         file: path.relative(root, variant === 'learner' ? lab.serverFile : lab.solutionFile),
         events,
         ...(options.sampleEveryMs ? { sampleEveryMs: options.sampleEveryMs } : {}),
-        ...(options.labHeapMb ? { heapMb: options.labHeapMb } : {}),
+        ...(heapMb ? { heapMb } : {}),
+        ...(lab.crashRun ? { nearLimitDir: nearLimitDirOf(lab.id, variant) } : {}),
       });
       sessions.set(key, found);
     }
@@ -104,7 +116,33 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   // One load run and one check per lab at a time; all cancelled when the hub closes.
   const busy = new Map<string, AbortController>();
   const baselines = new Map<string, string>(); // `${lab}:${variant}` → snapshot name
-  const analyses = new Map<string, SnapshotAnalysis & { baseline: string; later: string; variant: Variant }>();
+  const analyses = new Map<string, SnapshotAnalysis & { baseline: string; later: string; variant: Variant; nearLimit?: boolean }>();
+  const nearLimit = new Map<string, string>(); // `${lab}:${variant}` → the last near-limit snapshot's name
+  const collecting = new Map<string, Promise<string | undefined>>();
+
+  /** V8's diagnostic folder for one lab session: inside output/snapshots, so nothing lands elsewhere. */
+  function nearLimitDirOf(lab: string, variant: Variant): string {
+    return path.join(store.dir, 'near-limit', `${lab}-${variant}`);
+  }
+
+  /**
+   * After a crash, move the snapshot V8 wrote near the heap limit into the store and tell the page.
+   * Runs once at a time per session (a crash can be reported twice: the failure, then the exit code).
+   */
+  function collectAfterCrash(lab: string, variant: Variant): Promise<string | undefined> {
+    const key = `${lab}:${variant}`;
+    const previous = collecting.get(key) ?? Promise.resolve(undefined);
+    const next = previous.then(async () => {
+      const name = await collectNearLimitSnapshot(nearLimitDirOf(lab, variant), store, lab, variant).catch(() => undefined);
+      if (!name) return nearLimit.get(key);
+      nearLimit.set(key, name);
+      await store.prune(new Set([...baselines.values(), ...nearLimit.values()]));
+      io.to(room(lab)).emit('lab:snapshot', { lab, variant, role: 'near-limit', name });
+      return name;
+    });
+    collecting.set(key, next);
+    return next;
+  }
 
   async function labState(lab: HubLab) {
     return {
@@ -115,6 +153,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       snapshots: (await store.list()).filter((s) => s.name.startsWith(`${lab.id}-`)),
       baselines: Object.fromEntries(['learner', 'solution'].map((v) => [v, baselines.get(`${lab.id}:${v}`) ?? null])),
       analysis: analyses.get(lab.id) ?? null,
+      crashRun: lab.crashRun ?? null,
+      nearLimit: Object.fromEntries(['learner', 'solution'].map((v) => [v, nearLimit.get(`${lab.id}:${v}`) ?? null])),
     };
   }
 
@@ -189,6 +229,93 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         return { results, operation: lab.operation };
       });
     },
+    // Drive the lab's own workload without pause until every running variant has died of its heap
+    // cap (or a time limit passes: a fixed lab does not die). Progress goes out after every step.
+    'lab:run-to-crash': async (payload) => {
+      const lab = labById.get(labOf(payload, labIds))!;
+      const crashRun = lab.crashRun;
+      if (!crashRun) throw new RequestError(`${lab.id} is not a lab to run until it dies: use the load buttons`);
+      const targets = sessionsOf(lab.id).filter((s) => s.running());
+      if (targets.length === 0) throw new RequestError('start the lab first: there is no running server to load');
+      return exclusive(lab.id, 'load', async (signal) => {
+        const started = Date.now();
+        const limitMs = crashRun.aboutSeconds * 4 * 1000;
+        const results = await Promise.all(
+          targets.map(async (s) => {
+            const child = s.running()!;
+            let done = 0;
+            const progress = (extra = 0) =>
+              io.to(room(lab.id)).emit('lab:load-progress', {
+                lab: lab.id,
+                variant: s.variant,
+                done: done + extra,
+                total: 0,
+                untilCrash: true,
+                elapsedMs: Date.now() - started,
+                aboutSeconds: crashRun.aboutSeconds,
+              });
+            while (s.running() === child && !signal.aborted && Date.now() - started < limitMs) {
+              // A step that fails because the lab died mid-way ends the loop on the next test.
+              done += await runLoad(lab, child, CRASH_RUN_STEP, signal, () => undefined).catch(() => 0);
+              progress();
+            }
+            const state = s.state();
+            const died = s.running() !== child && state.status === 'crashed';
+            const snapshot = died ? await collecting.get(`${lab.id}:${s.variant}`) : undefined;
+            return {
+              variant: s.variant,
+              done,
+              seconds: Math.round((Date.now() - started) / 1000),
+              outcome: died ? (state.exitReason ?? 'crashed') : signal.aborted || s.running() !== child ? 'stopped' : 'still running',
+              ...(state.reason && died ? { reason: state.reason } : {}),
+              ...(snapshot ? { nearLimitSnapshot: snapshot } : {}),
+            };
+          }),
+        );
+        return { results, operation: lab.operation };
+      });
+    },
+    // Compare the snapshot V8 wrote near the heap limit with the learner's baseline, or, if there is
+    // none, with a fresh snapshot of the lab restarted (nothing has leaked yet in a fresh process).
+    'lab:compare-near-limit': async (payload) => {
+      const lab = labById.get(labOf(payload, labIds))!;
+      const variant = variantOf(payload);
+      const key = `${lab.id}:${variant}`;
+      await collecting.get(key);
+      const later = nearLimit.get(key);
+      const laterPath = later ? await store.resolve(later) : undefined;
+      if (!later || !laterPath) throw new RequestError('there is no snapshot near the heap limit yet: run the lab until it dies first');
+      return exclusive(lab.id, 'snapshot', async (signal) => {
+        let baseline = baselines.get(key);
+        let baselinePath = baseline ? await store.resolve(baseline) : undefined;
+        if (!baseline || !baselinePath) {
+          const s = session(lab, variant);
+          await s.start();
+          const child = s.running();
+          if (!child) throw new RequestError(`the lab could not be restarted for a fresh baseline: ${s.state().reason ?? 'unknown reason'}`);
+          const fresh = await store.allocate(lab.id, variant);
+          await child.writeSnapshot(fresh.path);
+          baseline = fresh.name;
+          baselinePath = fresh.path;
+          baselines.set(key, baseline);
+          await store.prune(new Set([...baselines.values(), ...nearLimit.values()]));
+          io.to(room(lab.id)).emit('lab:snapshot', { lab: lab.id, variant, role: 'baseline', name: baseline });
+        }
+        const entry = variant === 'learner' ? lab.serverFile : lab.solutionFile;
+        const analysis = await analyseInWorker(
+          {
+            beforePath: baselinePath,
+            afterPath: laterPath,
+            options: { rows: 15, sources: [{ file: path.relative(root, entry), text: await readFile(entry, 'utf8') }] },
+          },
+          signal,
+        );
+        const result = { ...analysis, baseline, later, variant, nearLimit: true };
+        analyses.set(lab.id, result);
+        io.to(room(lab.id)).emit('lab:analysis', { lab: lab.id, analysis: result });
+        return { analysis: result };
+      });
+    },
     'lab:check': async (payload) => {
       const lab = labById.get(labOf(payload, labIds))!;
       const variant = variantOf(payload);
@@ -213,7 +340,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         const { name, path: file } = await store.allocate(lab.id, variant);
         // A snapshot pauses the lab for as long as it takes to write (FACTS #16).
         await child.writeSnapshot(file);
-        const keep = new Set([...baselines.values()]);
+        const keep = new Set([...baselines.values(), ...nearLimit.values()]);
         await store.prune(keep);
         if (role === 'baseline') {
           baselines.set(baselineKey, name);
@@ -269,7 +396,14 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     res.json({
       hub: 'leaklab',
       loadSizes: LOAD_SIZES,
-      labs: labs.map((lab) => ({ id: lab.id, number: lab.number, title: lab.title, operation: lab.operation, labPage: lab.labPage })),
+      labs: labs.map((lab) => ({
+        id: lab.id,
+        number: lab.number,
+        title: lab.title,
+        operation: lab.operation,
+        labPage: lab.labPage,
+        ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),
+      })),
     });
   });
   api.get('/snapshots/:name', async (req, res) => {

@@ -1,6 +1,7 @@
 /**
  * Where the hub keeps heap snapshots: only output/snapshots/, only under names it generates
- * (`<lab id>-<variant>-<time>-<n>.heapsnapshot`), newest few kept. The browser refers to a snapshot
+ * (`<lab id>-<variant>-<time>-<n>.heapsnapshot`, or `<lab id>-<variant>-near-limit-<time>-<n>...`
+ * for one V8 wrote just before the lab ran out of memory), newest few kept. The browser refers to a snapshot
  * by that generated name and nothing else, and a name is accepted only if it matches the pattern and
  * the file is one the store lists, so no request can name another path.
  */
@@ -8,12 +9,23 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Generated names only: lab id, variant, a timestamp and a counter. No slashes, no dots but the extension. */
-const NAME = /^(\d\d-[a-z0-9-]+)-(learner|solution)-(\d{8}T\d{6}Z)-(\d+)\.heapsnapshot$/;
+const NAME = /^(\d\d-[a-z0-9-]+?)-(learner|solution)-(near-limit-)?(\d{8}T\d{6}Z)-(\d+)\.heapsnapshot$/;
+
+/** What a snapshot is: taken on request from the panel, or written by V8 near the heap limit. */
+export type SnapshotKind = 'taken' | 'near-limit';
 
 export interface StoredSnapshot {
   name: string;
   bytes: number;
   mtimeMs: number;
+  kind: SnapshotKind;
+}
+
+/** The kind a generated name says, or undefined when it is not one of ours. */
+export function kindOfName(name: string): SnapshotKind | undefined {
+  const match = NAME.exec(name);
+  if (!match) return undefined;
+  return match[3] ? 'near-limit' : 'taken';
 }
 
 export class SnapshotStore {
@@ -27,10 +39,10 @@ export class SnapshotStore {
   ) {}
 
   /** A fresh file name for a snapshot of lab `labId`'s `variant`, and its absolute path. */
-  async allocate(labId: string, variant: 'learner' | 'solution'): Promise<{ name: string; path: string }> {
+  async allocate(labId: string, variant: 'learner' | 'solution', kind: SnapshotKind = 'taken'): Promise<{ name: string; path: string }> {
     await mkdir(this.dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const name = `${labId}-${variant}-${stamp}-${++this.counter}.heapsnapshot`;
+    const name = `${labId}-${variant}-${kind === 'near-limit' ? 'near-limit-' : ''}${stamp}-${++this.counter}.heapsnapshot`;
     if (!NAME.test(name)) throw new Error(`internal: generated snapshot name ${name} does not match the pattern`);
     return { name, path: join(this.dir, name) };
   }
@@ -47,7 +59,7 @@ export class SnapshotStore {
     for (const name of names.filter((n) => NAME.test(n))) {
       try {
         const info = await stat(join(this.dir, name));
-        found.push({ name, bytes: info.size, mtimeMs: info.mtimeMs });
+        if (info.isFile()) found.push({ name, bytes: info.size, mtimeMs: info.mtimeMs, kind: kindOfName(name)! });
       } catch {
         // deleted between readdir and stat: not listed
       }

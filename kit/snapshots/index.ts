@@ -9,7 +9,7 @@ import { instancesOf, linkToSources, pathInOneLine, representativePath, retainer
 
 export { HeapGraph, SnapshotFormatError } from './heap-graph.ts';
 export { compareSnapshots, topGrowingConstructor, isInternalClass, type ConstructorDelta, type SnapshotComparison } from './compare.ts';
-export { retainerPath, retainerTree, pathInTree, representativePath, instancesOf, foldRepeats, findInSources, linkToSources, pathInOneLine, type RetainerStep, type SourceLine } from './retainers.ts';
+export { retainerPath, retainerTree, pathInTree, representativePath, instancesOf, foldRepeats, nameShape, findInSources, linkToSources, pathInOneLine, type RetainerStep, type SourceLine } from './retainers.ts';
 
 /** What the hub shows after a baseline and a later snapshot. */
 export interface SnapshotAnalysis {

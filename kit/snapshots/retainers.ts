@@ -103,9 +103,18 @@ export function retainerPath(graph: HeapGraph, target: number): RetainerStep[] |
   return pathInTree(graph, retainerTree(graph), target);
 }
 
-/** One step's identity for comparing paths: element indexes and numbered slots do not count. */
+/**
+ * A property name as a shape: every run of letters and digits that holds a digit becomes `#`, so
+ * names made per key (`payment:o0001ab`, `c-42`, a UUID) read the same while fixed names (`cache`,
+ * `_events`) stay themselves. One event name per order, one Map key per id: the path is the same.
+ */
+export function nameShape(name: string | number): string {
+  return String(name).replace(/[A-Za-z0-9_]*\d[A-Za-z0-9_]*/g, '#');
+}
+
+/** One step's identity for comparing paths: element indexes, numbered slots and per-key names do not count. */
 function stepKey(step: RetainerStep, ignoreName = false): string {
-  const name = ignoreName || step.edgeType === 'element' || /^\d+$/.test(String(step.edgeName)) ? '#' : step.edgeName;
+  const name = ignoreName || step.edgeType === 'element' ? '#' : nameShape(step.edgeName);
   return `${step.edgeType}:${name}>${step.className}`;
 }
 
