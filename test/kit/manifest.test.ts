@@ -12,11 +12,20 @@ import { CourseError, findLab, loadCourse, projectRoot } from '../../kit/manifes
 describe('the shipped manifest', () => {
   const course = loadCourse();
 
-  test('lists the four labs in order, with paths under the project root', () => {
+  test('lists the labs in order under their fixed folder names, with paths under the project root', () => {
     assert.equal(course.root, projectRoot());
+    // The site and the hub link to these folder names: renaming one is a breaking change.
     assert.deepEqual(
       course.labs.map((lab) => lab.id),
-      ['01-unbounded-cache', '02-sse-listener', '03-closure-capture', '04-uncleared-interval'],
+      [
+        '01-unbounded-cache',
+        '02-sse-listener',
+        '03-closure-capture',
+        '04-uncleared-interval',
+        '05-outside-the-heap',
+        '06-socket-state',
+        '07-post-mortem',
+      ],
     );
     for (const lab of course.labs) {
       assert.equal(lab.dir, path.join(course.root, 'labs', lab.id));
@@ -36,6 +45,9 @@ describe('the shipped manifest', () => {
         ['/causes/event-listeners/', 'SSE connection'],
         ['/causes/closures/', 'price refresh'],
         ['/causes/timers/', 'socket.io connection'],
+        ['/how-v8-works/memory-numbers/', 'upload'],
+        ['/patterns/socketio/', 'socket.io connection'],
+        ['/detect/crashes-and-gc/', 'request'],
       ],
     );
   });
@@ -56,7 +68,7 @@ describe('the shipped manifest', () => {
     });
   }
 
-  for (const name of ['05', '1', 'cache', '', 'labs/01-unbounded-cache']) {
+  for (const name of ['08', '1', 'cache', '', 'labs/01-unbounded-cache']) {
     test(`"${name}" is refused with the list of valid names`, () => {
       assert.throws(
         () => findLab(course, name),
@@ -64,7 +76,7 @@ describe('the shipped manifest', () => {
           error instanceof CourseError &&
           error.message.includes(`"${name}"`) &&
           error.message.includes('01 (unbounded-cache)') &&
-          error.message.includes('04 (uncleared-interval)'),
+          error.message.includes('07 (post-mortem)'),
       );
     });
   }
