@@ -4,15 +4,7 @@
  * Fixture: you do not need to change this file.
  */
 
-function positiveNumberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name} must be a positive number (got "${raw}")`);
-  }
-  return value;
-}
+import { positiveNumberFromEnv } from '../../kit/lab-config.ts';
 
 export const config = Object.freeze({
   /** How many products the product cache keeps. */
