@@ -11,7 +11,21 @@ import { analysisHtml, gaugeRows, plural, text, verdictHtml, type AnalysisView }
 interface HubInfo {
   hub: 'leaklab';
   loadSizes: number[];
-  labs: { id: string; title: string; operation: string }[];
+  labs: HubLabInfo[];
+}
+
+/** A lab as /api/hub lists it; `crashRun` is set for a lab meant to be run until it dies (lab 07). */
+interface HubLabInfo {
+  id: string;
+  title: string;
+  operation: string;
+  crashRun?: { heapMb: number; aboutSeconds: number };
+}
+
+/** "about a minute", "about 2 minutes": the expected length of a run until it dies. */
+function aboutTime(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  return minutes <= 1 ? 'about a minute' : `about ${minutes} minutes`;
 }
 
 interface SessionState {
@@ -62,12 +76,15 @@ class PanelController {
   private readonly pendingActions = new Set<string>();
   private note = '';
   private readonly compact: boolean;
+  /** Per variant: the baseline snapshot's name and the last snapshot V8 wrote near the heap limit. */
+  private readonly baselines: Partial<Record<Variant, string>> = {};
+  private readonly nearLimit: Partial<Record<Variant, string>> = {};
 
   constructor(
     private readonly el: HTMLElement,
     private readonly socket: Socket,
     private readonly info: HubInfo,
-    private readonly lab: { id: string; title: string; operation: string },
+    private readonly lab: HubLabInfo,
   ) {
     this.compact = el.dataset.compact === 'true';
     this.part('offline').hidden = true;
@@ -96,7 +113,14 @@ class PanelController {
         busy: string[];
         analysis: AnalysisView | null;
         snapshots: { name: string; bytes: number }[];
+        baselines: Partial<Record<Variant, string | null>>;
+        nearLimit?: Partial<Record<Variant, string | null>>;
       };
+      for (const v of ['learner', 'solution'] as const) {
+        if (state.baselines[v]) this.baselines[v] = state.baselines[v]!;
+        if (state.nearLimit?.[v]) this.nearLimit[v] = state.nearLimit[v]!;
+      }
+      this.showNearLimit();
       for (const s of state.sessions) this.states[s.variant] = s;
       for (const h of state.history) {
         for (const sample of h.samples) this.onSample(h.variant, sample);
@@ -125,11 +149,21 @@ class PanelController {
       if (p.kind === 'load' && !p.busy) this.part('progress').hidden = true;
       this.render();
     });
-    s.on('lab:load-progress', (p: { lab: string; variant: Variant; done: number; total: number }) => {
+    s.on('lab:load-progress', (p: { lab: string; variant: Variant; done: number; total: number; untilCrash?: boolean; elapsedMs?: number; aboutSeconds?: number }) => {
       if (!this.mine(p)) return;
       const box = this.part('progress');
       box.hidden = false;
-      box.querySelector('progress')!.value = Math.round((100 * p.done) / p.total);
+      const bar = box.querySelector('progress')!;
+      if (p.untilCrash) {
+        // No total: the run ends when the process dies. The bar follows the expected time, and
+        // stops short of full, since the end comes when V8 gives up, not at a count.
+        const seconds = Math.round((p.elapsedMs ?? 0) / 1000);
+        bar.value = Math.min(95, Math.round((100 * seconds) / (p.aboutSeconds ?? 60)));
+        this.part('progress-text').textContent =
+          `${WHO[p.variant]}: ${p.done.toLocaleString('en')} ${plural(this.lab.operation, p.done)} in ${seconds} s, running until it runs out of memory (${aboutTime(p.aboutSeconds ?? 60)} here)`;
+        return;
+      }
+      bar.value = Math.round((100 * p.done) / p.total);
       this.part('progress-text').textContent = `${WHO[p.variant]}: ${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} ${plural(this.lab.operation, p.total)}`;
     });
     if (this.compact) return;
@@ -149,9 +183,12 @@ class PanelController {
       box.innerHTML = verdictHtml(p.verdict, WHO[p.variant]);
     });
     s.on('lab:analysis', (p: { lab: string; analysis: AnalysisView }) => this.mine(p) && this.showAnalysis(p.analysis));
-    s.on('lab:snapshot', (p: { lab: string; name: string }) => {
+    s.on('lab:snapshot', (p: { lab: string; variant: Variant; role: string; name: string }) => {
       if (!this.mine(p)) return;
-      this.setStatusNote(`Snapshot written: ${p.name}`);
+      if (p.role === 'baseline') this.baselines[p.variant] = p.name;
+      if (p.role === 'near-limit') this.nearLimit[p.variant] = p.name;
+      this.showNearLimit();
+      this.setStatusNote(p.role === 'near-limit' ? `V8 wrote a snapshot near the heap limit before the crash: ${p.name}` : `Snapshot written: ${p.name}`);
       this.refreshDownloads();
     });
   }
@@ -179,9 +216,33 @@ class PanelController {
   }
 
   private renderLoadButtons(): void {
-    this.part('load-buttons').innerHTML = this.info.loadSizes
-      .map((n) => `<button type="button" data-action="load" data-count="${n}">${n.toLocaleString('en')} ${text(plural(this.lab.operation, n))}</button>`)
+    const crash = this.lab.crashRun;
+    this.part('load-buttons').innerHTML =
+      this.info.loadSizes
+        .map((n) => `<button type="button" data-action="load" data-count="${n}">${n.toLocaleString('en')} ${text(plural(this.lab.operation, n))}</button>`)
+        .join('') +
+      (crash
+        ? ` <button type="button" data-action="run-to-crash" title="Drives the workload without pause until the server dies of its ${crash.heapMb} MB heap cap">Run until it dies (${aboutTime(crash.aboutSeconds)})</button>`
+        : '');
+  }
+
+  /** The snapshot V8 wrote near the heap limit, with the button that compares it. */
+  private showNearLimit(): void {
+    const box = this.el.querySelector<HTMLElement>('[data-part="near-limit"]');
+    if (!box) return;
+    const variants = (['learner', 'solution'] as const).filter((v) => this.nearLimit[v]);
+    box.hidden = variants.length === 0;
+    box.innerHTML = variants
+      .map((v) => {
+        const name = this.nearLimit[v]!;
+        const against = this.baselines[v] ? `your baseline ${text(this.baselines[v]!)}` : 'a fresh snapshot of the restarted server (you took no baseline)';
+        return (
+          `<p><strong>${text(WHO[v])}: snapshot near the heap limit</strong> — <a href="/api/snapshots/${encodeURIComponent(name)}" download>${text(name)}</a>, written by V8 just before the crash.</p>` +
+          `<p><button type="button" data-action="compare-near-limit" data-variant="${v}">Compare it with ${against}</button></p>`
+        );
+      })
       .join('');
+    this.render();
   }
 
   private async onClick(event: MouseEvent): Promise<void> {
@@ -191,6 +252,7 @@ class PanelController {
     const variant = (button.dataset.variant ?? 'learner') as Variant;
     const payload: Record<string, unknown> = { lab: this.lab.id, variant };
     if (action === 'load') payload.count = Number(button.dataset.count);
+    if (action === 'compare-near-limit') this.setStatusNote('Comparing the snapshot near the heap limit (a large heap: this takes a few seconds)…');
     if (action === 'snapshot') {
       payload.role = button.dataset.role;
       payload.variant = this.part<HTMLSelectElement>('snapshot-variant').value;
@@ -206,6 +268,17 @@ class PanelController {
       const results = answer.results as { variant: Variant; done: number; error?: string }[];
       this.setStatusNote(
         results.map((r) => `${WHO[r.variant]}: ${r.done.toLocaleString('en')} ${plural(this.lab.operation, r.done)} done${r.error ? ` (${r.error})` : ''}`).join(' · '),
+      );
+    } else if (action === 'run-to-crash') {
+      const results = answer.results as { variant: Variant; done: number; seconds: number; outcome: string; nearLimitSnapshot?: string }[];
+      this.setStatusNote(
+        results
+          .map(
+            (r) =>
+              `${WHO[r.variant]}: ${r.outcome} after ${r.done.toLocaleString('en')} ${plural(this.lab.operation, r.done)} in ${r.seconds} s` +
+              (r.nearLimitSnapshot ? '; V8 wrote a snapshot near the heap limit (below, under Heap snapshots)' : r.outcome === 'still running' ? ': it did not run out of memory' : ''),
+          )
+          .join(' · '),
       );
     } else if (action === 'gc') this.setStatusNote('Forced a full GC: the marked points are post-GC heapUsed.');
     this.render();
@@ -250,7 +323,8 @@ class PanelController {
       if (action === 'start') enabled &&= !running(v) && !starting(v);
       if (action === 'stop') enabled &&= running(v) || this.states[v]?.status === 'crashed';
       if (action === 'compare') enabled &&= !(running('learner') && running('solution'));
-      if (action === 'load') enabled &&= (running('learner') || running('solution')) && !this.busy.has('load');
+      if (action === 'load' || action === 'run-to-crash') enabled &&= (running('learner') || running('solution')) && !this.busy.has('load');
+      if (action === 'compare-near-limit') enabled &&= Boolean(this.nearLimit[v]) && !this.busy.has('snapshot');
       if (action === 'gc') enabled &&= running('learner') || running('solution');
       if (action === 'check') enabled &&= !this.busy.has('check');
       if (action === 'snapshot') enabled &&= (running('learner') || running('solution')) && !this.busy.has('snapshot');

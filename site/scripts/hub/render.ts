@@ -95,11 +95,13 @@ export interface AnalysisView {
   baseline: string;
   later: string;
   variant: 'learner' | 'solution';
+  /** True when `later` is the snapshot V8 wrote near the heap limit, just before the crash. */
+  nearLimit?: boolean;
 }
 
 /** `sourceLink(line)` gives the URL of the analysed file's source view at that line. */
 export function analysisHtml(a: AnalysisView, sourceLink: (line: number) => string): string {
-  const table = `<table data-part="diff-table"><caption>Comparison by constructor: ${text(a.later)} against the baseline ${text(a.baseline)}</caption>
+  const table = `<table data-part="diff-table"><caption>Comparison by constructor: ${a.nearLimit ? 'the snapshot near the heap limit ' : ''}${text(a.later)} against the baseline ${text(a.baseline)}</caption>
     <thead><tr><th scope="col">Constructor</th><th scope="col"># New</th><th scope="col"># Deleted</th><th scope="col"># Delta</th><th scope="col">Size delta</th></tr></thead>
     <tbody>${a.rows
       .filter((r) => r.added !== 0 || r.deleted !== 0)
