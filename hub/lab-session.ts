@@ -55,6 +55,11 @@ export interface SessionOptions {
    * limit. Created and emptied before each start, and the flags that ask for the snapshot are added.
    */
   nearLimitDir?: string;
+  /**
+   * Silence after which the lab counts as blocked (default 20 s). A lab run until it dies needs
+   * longer: V8 writes the near-limit snapshot inside the dying process, on a heap at its cap.
+   */
+  blockedAfterMs?: number;
   /** Extra environment for the lab (its LEAKLAB_* tunables). */
   env?: Record<string, string>;
   /** How many recent samples to keep for a page that joins late (default 300: two minutes). */
@@ -141,7 +146,7 @@ export class LabSession {
         // The kit calls a lab blocked after 4 s of silence. A heap snapshot of a busy lab can take
         // longer than that on a loaded machine (FACTS #16), and a reply that lands just as the
         // snapshot starts resets the kit's allowance for it; the hub gives a lab 20 s instead.
-        blockedAfterMs: 20_000,
+        blockedAfterMs: this.options.blockedAfterMs ?? 20_000,
         ...(this.options.heapMb ? { heapMb: this.options.heapMb } : {}),
         ...(this.options.env ? { env: this.options.env } : {}),
         ...(this.options.nearLimitDir ? { nodeFlags: nearLimitFlags(this.options.nearLimitDir) } : {}),

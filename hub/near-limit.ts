@@ -22,6 +22,15 @@ export async function prepareNearLimitDir(dir: string): Promise<void> {
   }
 }
 
+/** True once V8 has started writing its near-limit snapshot into `dir` (the crash is near). */
+export async function nearLimitWritten(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).some((name) => name.endsWith('.heapsnapshot'));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * True when the file ends the way a finished snapshot does (`]}` after the strings table). A lab
  * killed while V8 was still writing (the hub gives up on a silent lab after 20 s) leaves half a file.

@@ -19,7 +19,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Server as SocketServer, type Socket } from 'socket.io';
 import type { SnapshotAnalysis } from '../kit/snapshots/index.ts';
 import { analyseInWorker } from './analyse.ts';
-import { collectNearLimitSnapshot } from './near-limit.ts';
+import { collectNearLimitSnapshot, nearLimitWritten } from './near-limit.ts';
 import { loadHubCourse, runCheck, runLoad, type HubLab } from './kit-bridge.ts';
 import { LabSession, type SessionEvents, type Variant } from './lab-session.ts';
 import { originPolicy, refusal } from './origin.ts';
@@ -37,8 +37,6 @@ export interface HubOptions {
   sampleEveryMs?: number;
   /** Heap cap of lab processes in MB (default: the kit's). */
   labHeapMb?: number;
-  /** Heap cap in MB for labs run until they die (default: the lab check's crashRun.heapMb); tests use a smaller one. */
-  crashHeapMb?: number;
 }
 
 /** Requests driven per step of "run until it dies": small enough for steady progress. */
@@ -96,7 +94,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     let found = sessions.get(key);
     if (!found) {
       // A lab meant to die (lab 07) runs under its own small cap with a snapshot near the limit.
-      const heapMb = lab.crashRun ? (options.crashHeapMb ?? lab.crashRun.heapMb) : options.labHeapMb;
+      const heapMb = lab.crashRun ? lab.crashRun.heapMb : options.labHeapMb;
       found = new LabSession({
         lab: lab.id,
         variant,
@@ -105,7 +103,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         events,
         ...(options.sampleEveryMs ? { sampleEveryMs: options.sampleEveryMs } : {}),
         ...(heapMb ? { heapMb } : {}),
-        ...(lab.crashRun ? { nearLimitDir: nearLimitDirOf(lab.id, variant) } : {}),
+        ...(lab.crashRun ? { nearLimitDir: nearLimitDirOf(lab.id, variant), blockedAfterMs: 120_000 } : {}),
       });
       sessions.set(key, found);
     }
@@ -244,6 +242,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
           targets.map(async (s) => {
             const child = s.running()!;
             let done = 0;
+            let snapshotWritten = false;
             const progress = (extra = 0) =>
               io.to(room(lab.id)).emit('lab:load-progress', {
                 lab: lab.id,
@@ -253,10 +252,13 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
                 untilCrash: true,
                 elapsedMs: Date.now() - started,
                 aboutSeconds: crashRun.aboutSeconds,
+                snapshotWritten,
               });
             while (s.running() === child && !signal.aborted && Date.now() - started < limitMs) {
               // A step that fails because the lab died mid-way ends the loop on the next test.
               done += await runLoad(lab, child, CRASH_RUN_STEP, signal, () => undefined).catch(() => 0);
+              // V8 writes the snapshot first, then the process goes on collecting until V8 gives up.
+              snapshotWritten ||= await nearLimitWritten(nearLimitDirOf(lab.id, s.variant));
               progress();
             }
             const state = s.state();

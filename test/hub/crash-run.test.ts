@@ -4,8 +4,9 @@
  * store under a generated name, and comparing it (with no baseline taken) restarts the lab for a
  * fresh one and names the leaking Order with its path through the bus's 'payment' listeners.
  *
- * The hub's own cap for lab 07 (64 MB) takes about half a minute to a minute to fill here; the test
- * asks for 32 MB so that the whole flow stays well under a minute. The 64 MB run is the manual flow.
+ * It runs under lab 07's own 64 MB cap, which takes 25–75 s here: too slow for every run, so it
+ * runs with LEAKLAB_SLOW=1 (the fast pickup test is near-limit.test.ts). A smaller cap does not make
+ * it faster: at 32 MB V8 wrote the snapshot after ~12 s, then collected in vain for ~55 s more.
  */
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
@@ -19,13 +20,14 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 let hub: Hub;
 let socket: Socket;
-const progress: { done: number; elapsedMs: number; untilCrash: boolean }[] = [];
+const progress: { done: number; elapsedMs: number; untilCrash: boolean; snapshotWritten: boolean }[] = [];
 const announced: { role: string; name: string }[] = [];
 
 const call = (event: string, payload: unknown) => new Promise<Record<string, any>>((resolve) => socket.emit(event, payload, resolve));
 
 before(async () => {
-  hub = await startHub({ port: 0, crashHeapMb: 32, sampleEveryMs: 400 });
+  if (process.env.LEAKLAB_SLOW !== '1') return;
+  hub = await startHub({ port: 0, sampleEveryMs: 400 });
   socket = io(hub.url, { transports: ['websocket'], reconnection: false, extraHeaders: { origin: hub.url } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -41,7 +43,9 @@ after(async () => {
   await hub?.close();
 });
 
-it('runs lab 07 until it dies, keeps the near-limit snapshot, and explains it against a fresh restart', { timeout: 120_000 }, async () => {
+const slow = process.env.LEAKLAB_SLOW === '1';
+
+it('runs lab 07 until it dies, keeps the near-limit snapshot, and explains it against a fresh restart', { timeout: 180_000, skip: !slow && 'set LEAKLAB_SLOW=1: it runs lab 07 to its death (about a minute)' }, async () => {
   const hubInfo = (await (await fetch(`${hub.url}/api/hub`)).json()) as { labs: { id: string; crashRun?: { heapMb: number } }[] };
   assert.equal(hubInfo.labs.find((lab) => lab.id === LAB)?.crashRun?.heapMb, 64, 'lab 07 says it is a lab to run until it dies');
   assert.equal(hubInfo.labs.find((lab) => lab.id === '01-unbounded-cache')?.crashRun, undefined, 'other labs do not');
@@ -57,25 +61,26 @@ it('runs lab 07 until it dies, keeps the near-limit snapshot, and explains it ag
   const seconds = (Date.now() - t0) / 1000;
   assert.equal(run.ok, true, JSON.stringify(run));
   const [learner] = run.results as { variant: string; done: number; outcome: string; reason?: string; nearLimitSnapshot?: string }[];
-  console.log(`# 32 MB: died after ${learner!.done} requests in ${seconds.toFixed(1)} s (${learner!.outcome})`);
+  console.log(`# 64 MB: died after ${learner!.done} requests in ${seconds.toFixed(1)} s (${learner!.outcome})`);
   assert.equal(learner!.outcome, 'out of memory', `expected an out-of-memory death, got ${JSON.stringify(learner)}`);
   assert.match(learner!.reason ?? '', /memory/i, 'the reason says why in words');
   assert.ok(progress.length >= 3 && progress.every((p) => p.untilCrash), 'progress came in steps while it ran');
   assert.ok(progress.at(-1)!.done > progress[0]!.done, 'progress counts up');
+  assert.ok(progress.some((p) => p.snapshotWritten), 'progress said when V8 had written the snapshot');
 
   const name = learner!.nearLimitSnapshot;
   assert.match(name ?? '', /^07-post-mortem-learner-near-limit-\d{8}T\d{6}Z-\d+\.heapsnapshot$/, 'moved into the store under a generated name');
   assert.ok(announced.some((s) => s.role === 'near-limit' && s.name === name), 'the page was told');
   const listed = (await call('lab:snapshots', { lab: LAB })).snapshots as { name: string; kind: string; bytes: number }[];
   const stored = listed.find((s) => s.name === name);
-  assert.equal(stored?.kind, 'near-limit');
+  assert.equal(stored?.kind, 'near-limit', JSON.stringify(listed));
   assert.ok(stored!.bytes > 5_000_000, `a whole heap, not a stub: ${stored!.bytes} bytes`);
   const diagDir = path.join(ROOT, 'output', 'snapshots', 'near-limit', `${LAB}-learner`);
   assert.deepEqual((await readdir(diagDir)).filter((f) => f.endsWith('.heapsnapshot')), [], "nothing is left in V8's diagnostic folder");
 
   const state = (await call('lab:join', { lab: LAB })).state;
   assert.equal(state.nearLimit.learner, name);
-  assert.equal(state.sessions[0].exitReason, 'out of memory');
+  assert.equal(state.sessions[0].exitReason, 'out of memory', JSON.stringify(state.sessions[0]));
 
   // No baseline was taken: the hub restarts the lab and snapshots the fresh process instead.
   const compared = await call('lab:compare-near-limit', { lab: LAB, variant: 'learner' });
