@@ -1,0 +1,116 @@
+/**
+ * Lab 07's post-mortem flow in a real browser, against the server `npm start` runs: start the shop
+ * under its 64 MB cap, take a baseline, run it until it dies (progress, then "out of memory" with the
+ * graph kept), and compare the snapshot V8 wrote near the heap limit: the table names Order and the
+ * retainer path goes through the bus's 'payment' listeners. Screenshots: output/screenshots/hub-07-*.png.
+ *
+ * The run to death takes 25–75 s here, so this suite runs only with LEAKLAB_SLOW=1.
+ */
+import { expect, test } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'output', 'screenshots');
+const LAB = '07-post-mortem';
+
+let hub: ChildProcess | undefined;
+let hubUrl = '';
+
+test.skip(process.env.LEAKLAB_SLOW !== '1', 'set LEAKLAB_SLOW=1: it runs lab 07 until it dies (about a minute)');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000); // npm start builds the site first when dist/ is stale
+  const port = await freePort();
+  hub = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LEAKLAB_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own group: afterAll kills the hub and anything it started
+  });
+  hubUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    hub!.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Leak Lab hub: (http:\/\/\S+?)\/?\s/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    hub!.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    hub!.once('exit', (code) => reject(new Error(`npm start's hub exited (${code}) before listening:\n${out}`)));
+  });
+});
+
+test.afterAll(async () => {
+  if (!hub?.pid || hub.exitCode !== null) return;
+  const pid = hub.pid;
+  process.kill(pid, 'SIGTERM');
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, 8000);
+    hub!.once('exit', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+});
+
+test('lab 07 runs until it dies, and the snapshot near the heap limit names the leak', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto(`${hubUrl}/labs/${LAB}/`);
+  const panel = page.locator(`.lab-panel[data-lab="${LAB}"]`);
+  const status = panel.locator('[data-part="status"]');
+  await expect(panel).toHaveAttribute('data-hub', 'connected');
+
+  await panel.getByRole('button', { name: 'Start your server' }).click();
+  await expect(panel).toHaveAttribute('data-learner', 'running', { timeout: 20_000 });
+  await panel.getByRole('button', { name: '500 requests' }).click();
+  await expect(status).toContainText(/requests done/, { timeout: 30_000 });
+  await panel.getByRole('button', { name: 'Take baseline snapshot' }).click();
+  await expect(status).toContainText('Snapshot written', { timeout: 60_000 });
+
+  // Run until it dies: progress counts requests and seconds, then the crash alert says why.
+  await panel.getByRole('button', { name: /^Run until it dies \(about a minute\)$/ }).click();
+  const progress = panel.locator('[data-part="progress-text"]');
+  await expect(progress).toContainText(/requests in \d+ s, running until it runs out of memory/, { timeout: 30_000 });
+  await panel.locator('[data-part="chart"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'hub-07-1-running-to-death.png') });
+  await expect(panel).toHaveAttribute('data-learner', 'crashed', { timeout: 200_000 });
+  const alert = panel.locator('[data-part="crash"]');
+  await expect(alert).toContainText('out of memory');
+  await expect(status).toContainText(/out of memory after [\d,]+ requests/, { timeout: 30_000 });
+  expect(Number(await panel.getAttribute('data-points')), 'the graph keeps its points').toBeGreaterThan(10);
+  const nearLimit = panel.locator('[data-part="near-limit"]');
+  await expect(nearLimit).toContainText('snapshot near the heap limit');
+  await expect(nearLimit.getByRole('link')).toHaveAttribute('href', /\/api\/snapshots\/07-post-mortem-learner-near-limit-.*\.heapsnapshot$/);
+  await alert.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'hub-07-2-out-of-memory.png') });
+
+  // Compare the near-limit snapshot with the baseline: Order, held by the bus's payment listeners.
+  await nearLimit.getByRole('button', { name: /Compare it with your baseline/ }).click();
+  const analysis = panel.locator('[data-part="analysis"]');
+  await expect(analysis.locator('[data-part="top-constructor"]')).toHaveText('Order', { timeout: 120_000 });
+  await expect(analysis.locator('caption')).toContainText('snapshot near the heap limit');
+  await expect(analysis).toContainText('property `payment`');
+  await expect(analysis).toContainText('variable `order`');
+  await nearLimit.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'hub-07-3-near-limit-diff.png') });
+  await analysis.locator('.lab-panel__path').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'hub-07-4-retainer-path.png') });
+});
