@@ -94,6 +94,7 @@ test('lab 07 runs until it dies, and the snapshot near the heap limit names the 
   await expect(panel).toHaveAttribute('data-learner', 'crashed', { timeout: 200_000 });
   const alert = panel.locator('[data-part="crash"]');
   await expect(alert).toContainText('out of memory');
+  await expect(panel.locator('[data-part="progress"]'), 'the finished run leaves no progress bar behind').toBeHidden();
   await expect(status).toContainText(/out of memory after [\d,]+ requests/, { timeout: 30_000 });
   expect(Number(await panel.getAttribute('data-points')), 'the graph keeps its points').toBeGreaterThan(10);
   const nearLimit = panel.locator('[data-part="near-limit"]');
@@ -103,7 +104,7 @@ test('lab 07 runs until it dies, and the snapshot near the heap limit names the 
   await page.screenshot({ path: path.join(SHOTS, 'hub-07-2-out-of-memory.png') });
 
   // Compare the near-limit snapshot with the baseline: Order, held by the bus's payment listeners.
-  await nearLimit.getByRole('button', { name: /Compare it with your baseline/ }).click();
+  await nearLimit.getByRole('button', { name: 'Compare it with your baseline' }).click();
   const analysis = panel.locator('[data-part="analysis"]');
   await expect(analysis.locator('[data-part="top-constructor"]')).toHaveText('Order', { timeout: 120_000 });
   await expect(analysis.locator('caption')).toContainText('snapshot near the heap limit');
@@ -111,6 +112,6 @@ test('lab 07 runs until it dies, and the snapshot near the heap limit names the 
   await expect(analysis).toContainText('variable `order`');
   await nearLimit.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-07-3-near-limit-diff.png') });
-  await analysis.locator('.lab-panel__path').first().scrollIntoViewIfNeeded();
+  await analysis.locator('p.lab-panel__path').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(SHOTS, 'hub-07-4-retainer-path.png') });
 });

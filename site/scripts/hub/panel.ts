@@ -235,10 +235,13 @@ class PanelController {
     box.innerHTML = variants
       .map((v) => {
         const name = this.nearLimit[v]!;
-        const against = this.baselines[v] ? `your baseline ${text(this.baselines[v]!)}` : 'a fresh snapshot of the restarted server (you took no baseline)';
+        const baseline = this.baselines[v];
+        const against = baseline
+          ? `It is compared with your baseline, ${text(baseline)}.`
+          : 'You took no baseline: the hub restarts the server and compares with a snapshot of the fresh process.';
         return (
-          `<p><strong>${text(WHO[v])}: snapshot near the heap limit</strong> — <a href="/api/snapshots/${encodeURIComponent(name)}" download>${text(name)}</a>, written by V8 just before the crash.</p>` +
-          `<p><button type="button" data-action="compare-near-limit" data-variant="${v}">Compare it with ${against}</button></p>`
+          `<p><strong>${text(WHO[v])}: snapshot near the heap limit</strong> — <a href="/api/snapshots/${encodeURIComponent(name)}" download>${text(name)}</a>, written by V8 just before the crash. ${against}</p>` +
+          `<p><button type="button" data-action="compare-near-limit" data-variant="${v}">${baseline ? 'Compare it with your baseline' : 'Compare it with a fresh restart'}</button></p>`
         );
       })
       .join('');
