@@ -149,7 +149,7 @@ class PanelController {
       if (p.kind === 'load' && !p.busy) this.part('progress').hidden = true;
       this.render();
     });
-    s.on('lab:load-progress', (p: { lab: string; variant: Variant; done: number; total: number; untilCrash?: boolean; elapsedMs?: number; aboutSeconds?: number }) => {
+    s.on('lab:load-progress', (p: { lab: string; variant: Variant; done: number; total: number; untilCrash?: boolean; elapsedMs?: number; aboutSeconds?: number; snapshotWritten?: boolean }) => {
       if (!this.mine(p)) return;
       const box = this.part('progress');
       box.hidden = false;
@@ -160,7 +160,8 @@ class PanelController {
         const seconds = Math.round((p.elapsedMs ?? 0) / 1000);
         bar.value = Math.min(95, Math.round((100 * seconds) / (p.aboutSeconds ?? 60)));
         this.part('progress-text').textContent =
-          `${WHO[p.variant]}: ${p.done.toLocaleString('en')} ${plural(this.lab.operation, p.done)} in ${seconds} s, running until it runs out of memory (${aboutTime(p.aboutSeconds ?? 60)} here)`;
+          `${WHO[p.variant]}: ${p.done.toLocaleString('en')} ${plural(this.lab.operation, p.done)} in ${seconds} s, running until it runs out of memory (${aboutTime(p.aboutSeconds ?? 60)} here)` +
+          (p.snapshotWritten ? '. V8 has written its snapshot near the heap limit: now it collects garbage in vain until it gives up' : '');
         return;
       }
       bar.value = Math.round((100 * p.done) / p.total);
