@@ -188,6 +188,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     'lab:start': async (payload) => {
       const lab = labById.get(labOf(payload, labIds))!;
       const s = session(lab, variantOf(payload));
+      // A start empties V8's diagnostic folder: let a crash's snapshot be moved to the store first.
+      await collecting.get(`${lab.id}:${s.variant}`);
       await s.start();
       return { state: s.state() };
     },
@@ -199,6 +201,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     },
     'lab:compare': async (payload) => {
       const lab = labById.get(labOf(payload, labIds))!;
+      await Promise.all([collecting.get(`${lab.id}:learner`), collecting.get(`${lab.id}:solution`)]);
       await Promise.all([session(lab, 'learner').start(), session(lab, 'solution').start()]);
       return { states: [session(lab, 'learner').state(), session(lab, 'solution').state()] };
     },
