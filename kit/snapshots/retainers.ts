@@ -54,27 +54,51 @@ export interface RetainerTree {
  */
 const INSTRUMENTATION_EDGES = new Set(['<symbol leaklab.gauges>']);
 
+/**
+ * Roots that hold objects only while some code runs: the stack and C++ handle scopes. A snapshot
+ * taken near the heap limit is written in the middle of an allocation, so the running function's
+ * locals reach the leak by a very short path; the reader wants the path that outlives the request.
+ * These roots are walked last: a path goes through them only when nothing longer-lived holds it.
+ */
+const TRANSIENT_ROOTS = new Set(['(Stack roots)', '(Handle scope)']);
+
 export function retainerTree(graph: HeapGraph): RetainerTree {
   const via = new Int32Array(graph.nodeCount).fill(-1);
   const from = new Int32Array(graph.nodeCount).fill(-1);
   const seen = new Uint8Array(graph.nodeCount);
   const queue = new Int32Array(graph.nodeCount);
+  const deferred: [edge: number, from: number, to: number][] = [];
   let head = 0;
   let tail = 0;
   queue[tail++] = 0;
   seen[0] = 1;
-  while (head < tail) {
-    const n = queue[head++]!;
-    for (let e = graph.firstEdgeOf(n); e < graph.endEdgeOf(n); e++) {
-      const to = graph.edgeTarget(e);
-      if (seen[to] || graph.edgeType(e) === 'weak') continue;
-      if (graph.edgeType(e) === 'property' && INSTRUMENTATION_EDGES.has(graph.edgeName(e) as string)) continue;
-      seen[to] = 1;
-      via[to] = e;
-      from[to] = n;
-      queue[tail++] = to;
+  const walk = () => {
+    while (head < tail) {
+      const n = queue[head++]!;
+      for (let e = graph.firstEdgeOf(n); e < graph.endEdgeOf(n); e++) {
+        const to = graph.edgeTarget(e);
+        if (seen[to] || graph.edgeType(e) === 'weak') continue;
+        if (graph.edgeType(e) === 'property' && INSTRUMENTATION_EDGES.has(graph.edgeName(e) as string)) continue;
+        if (graph.type(to) === 'synthetic' && TRANSIENT_ROOTS.has(graph.name(to))) {
+          deferred.push([e, n, to]);
+          continue;
+        }
+        seen[to] = 1;
+        via[to] = e;
+        from[to] = n;
+        queue[tail++] = to;
+      }
     }
+  };
+  walk();
+  for (const [e, n, to] of deferred) {
+    if (seen[to]) continue;
+    seen[to] = 1;
+    via[to] = e;
+    from[to] = n;
+    queue[tail++] = to;
   }
+  walk();
   return { via, from };
 }
 
