@@ -6,8 +6,7 @@
  */
 import http from 'node:http';
 import { decodePgm, encodePgm, gradientPgm, shrink } from '../../labs/05-outside-the-heap/thumbnails.ts';
-import { httpRequest, runPool, type LoadResult } from '../load/index.ts';
-import { emptyResult } from '../load/pool.ts';
+import { httpRequest, runCounted, type LoadResult } from '../load/index.ts';
 import { functionalCheck, type LabCheck } from './lab-check.ts';
 
 /** 256×192 pixels: 48 KB of pixels per upload, inside the 16–64 KB of a real small photo thumbnail job. */
@@ -71,22 +70,11 @@ export const outsideTheHeapCheck: LabCheck = {
       read: (sample) => sample.gauges.uploadBodiesHeld ?? Number.NaN,
     },
   ],
-  async runRound(ctx, n): Promise<LoadResult> {
-    const started = Date.now();
-    const result = emptyResult();
-    await runPool({ count: n, concurrency: 8, signal: ctx.signal, onProgress: ctx.onProgress }, async () => {
-      result.sent += 1;
-      try {
-        const answer = await putUpload(ctx.url, ctx.uniqueId(), gradientPgm(WIDTH, HEIGHT, imagesSent++), { agent: ctx.agent });
-        result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
-        if (answer.status >= 200 && answer.status < 300) result.ok += 1;
-      } catch (error) {
-        result.failed += 1;
-        result.firstError ??= (error as Error).message;
-      }
+  runRound(ctx, n): Promise<LoadResult> {
+    return runCounted({ count: n, concurrency: 8, signal: ctx.signal, onProgress: ctx.onProgress }, async () => {
+      const answer = await putUpload(ctx.url, ctx.uniqueId(), gradientPgm(WIDTH, HEIGHT, imagesSent++), { agent: ctx.agent });
+      return answer.status;
     });
-    result.durationMs = Date.now() - started;
-    return result;
   },
   async functional(ctx) {
     const thumbnail = await functionalCheck('an uploaded image comes back as a thumbnail 4× smaller', async () => {

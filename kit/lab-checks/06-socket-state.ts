@@ -5,8 +5,7 @@
  * dropped within pingInterval + pingTimeout, which the checker sets short.
  */
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { httpRequest, runPool, type LoadResult } from '../load/index.ts';
-import { emptyResult } from '../load/pool.ts';
+import { httpRequest, runCounted, type LoadResult } from '../load/index.ts';
 import { functionalCheck, type LabCheck } from './lab-check.ts';
 
 const PING_INTERVAL_MS = 250;
@@ -62,23 +61,12 @@ export const socketStateCheck: LabCheck = {
   measuredRounds: 4,
   series: 'heapUsed + arrayBuffers',
   mechanism: [],
-  async runRound(ctx, n): Promise<LoadResult> {
-    const started = Date.now();
-    const result = emptyResult();
-    await runPool({ count: n, concurrency: 6, signal: ctx.signal, onProgress: ctx.onProgress }, async () => {
-      result.sent += 1;
-      try {
-        const { socket } = await join(ctx.url, `visitor-${ctx.uniqueId()}`);
-        socket.emit('cursor', { x: Math.random(), y: Math.random() });
-        socket.close();
-        result.ok += 1;
-      } catch (error) {
-        result.failed += 1;
-        result.firstError ??= (error as Error).message;
-      }
+  runRound(ctx, n): Promise<LoadResult> {
+    return runCounted({ count: n, concurrency: 6, signal: ctx.signal, onProgress: ctx.onProgress }, async () => {
+      const { socket } = await join(ctx.url, `visitor-${ctx.uniqueId()}`);
+      socket.emit('cursor', { x: Math.random(), y: Math.random() });
+      socket.close();
     });
-    result.durationMs = Date.now() - started;
-    return result;
   },
   async functional(ctx) {
     const ada = `ada-${ctx.uniqueId()}`;

@@ -3,7 +3,7 @@
  * cost is the server's handler, not TCP handshakes), plus a single-request helper for functional checks.
  */
 import http from 'node:http';
-import { emptyResult, runPool, type LoadResult, type Progress } from './pool.ts';
+import { runCounted, type LoadResult, type Progress } from './pool.ts';
 
 export interface HttpRequestSpec {
   method?: 'GET' | 'POST';
@@ -67,22 +67,11 @@ export function httpRequest(
 
 /** Send `count` requests, at most `concurrency` at a time; never rejects, counts instead. */
 export async function runHttpLoad(options: HttpLoadOptions): Promise<LoadResult> {
-  const started = Date.now();
-  const result = emptyResult();
   const concurrency = options.concurrency ?? 16;
-  await runPool({ count: options.count, concurrency, signal: options.signal, onProgress: options.onProgress }, async (i) => {
-    result.sent += 1;
-    try {
-      // No per-request signal: the pool stops starting requests on abort, and the few in flight
-      // end within milliseconds (or at once, when the cancelled check kills the server).
-      const answer = await httpRequest(options.baseUrl, options.request(i), { agent: options.agent, timeoutMs: options.timeoutMs });
-      result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
-      if (answer.status >= 200 && answer.status < 300) result.ok += 1;
-    } catch (error) {
-      result.failed += 1;
-      result.firstError ??= (error as Error).message;
-    }
+  return runCounted({ count: options.count, concurrency, signal: options.signal, onProgress: options.onProgress }, async (i) => {
+    // No per-request signal: the pool stops starting requests on abort, and the few in flight
+    // end within milliseconds (or at once, when the cancelled check kills the server).
+    const answer = await httpRequest(options.baseUrl, options.request(i), { agent: options.agent, timeoutMs: options.timeoutMs });
+    return answer.status;
   });
-  result.durationMs = Date.now() - started;
-  return result;
 }

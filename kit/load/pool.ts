@@ -49,3 +49,30 @@ export interface LoadResult {
 export function emptyResult(): LoadResult {
   return { sent: 0, ok: 0, failed: 0, statuses: {}, durationMs: 0 };
 }
+
+/**
+ * Run `count` operations through the pool and count how they went. An operation resolves with the
+ * HTTP status it got (2xx counts as ok) or with nothing (it completed: ok); a rejection counts as
+ * failed, and the first one is kept in words. Never rejects: the checker decides what failures mean.
+ */
+export async function runCounted(options: PoolOptions, operation: (index: number) => Promise<number | void>): Promise<LoadResult> {
+  const started = Date.now();
+  const result = emptyResult();
+  await runPool(options, async (index) => {
+    result.sent += 1;
+    try {
+      const status = await operation(index);
+      if (typeof status !== 'number') {
+        result.ok += 1;
+        return;
+      }
+      result.statuses[status] = (result.statuses[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) result.ok += 1;
+    } catch (error) {
+      result.failed += 1;
+      result.firstError ??= (error as Error).message;
+    }
+  });
+  result.durationMs = Date.now() - started;
+  return result;
+}

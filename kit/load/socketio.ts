@@ -3,7 +3,7 @@
  * that records when each event arrived, for the tick-rate functional check.
  */
 import { io, type Socket } from 'socket.io-client';
-import { emptyResult, runPool, type LoadResult, type Progress } from './pool.ts';
+import { runCounted, type LoadResult, type Progress } from './pool.ts';
 
 export interface SocketCycleOptions {
   url: string;
@@ -58,19 +58,8 @@ export async function openSocketClient(url: string, event = 'tick', timeoutMs = 
 
 /** The leak's unit of work: `count` dashboards that each connect and then disconnect. */
 export async function runSocketCycles(options: SocketCycleOptions): Promise<LoadResult> {
-  const started = Date.now();
-  const result = emptyResult();
-  await runPool({ count: options.count, concurrency: options.concurrency ?? 8, signal: options.signal, onProgress: options.onProgress }, async () => {
-    result.sent += 1;
-    try {
-      const socket = await connect(options.url, options.timeoutMs ?? 5000);
-      socket.close();
-      result.ok += 1;
-    } catch (error) {
-      result.failed += 1;
-      result.firstError ??= (error as Error).message;
-    }
+  return runCounted({ count: options.count, concurrency: options.concurrency ?? 8, signal: options.signal, onProgress: options.onProgress }, async () => {
+    const socket = await connect(options.url, options.timeoutMs ?? 5000);
+    socket.close();
   });
-  result.durationMs = Date.now() - started;
-  return result;
 }

@@ -3,7 +3,7 @@
  * disconnect) and long-lived clients that collect events for the functional check.
  */
 import http from 'node:http';
-import { emptyResult, runPool, type LoadResult, type Progress } from './pool.ts';
+import { runCounted, type LoadResult, type Progress } from './pool.ts';
 
 export interface SseCycleOptions {
   baseUrl: string;
@@ -92,19 +92,8 @@ export function openSseClient(baseUrl: string, path = '/events', timeoutMs = 500
 
 /** The leak's unit of work: `count` clients that each connect, get the first bytes, and leave. */
 export async function runSseCycles(options: SseCycleOptions): Promise<LoadResult> {
-  const started = Date.now();
-  const result = emptyResult();
-  await runPool({ count: options.count, concurrency: options.concurrency ?? 16, signal: options.signal, onProgress: options.onProgress }, async () => {
-    result.sent += 1;
-    try {
-      const client = await openSseClient(options.baseUrl, options.path, options.timeoutMs);
-      client.close();
-      result.ok += 1;
-    } catch (error) {
-      result.failed += 1;
-      result.firstError ??= (error as Error).message;
-    }
+  return runCounted({ count: options.count, concurrency: options.concurrency ?? 16, signal: options.signal, onProgress: options.onProgress }, async () => {
+    const client = await openSseClient(options.baseUrl, options.path, options.timeoutMs);
+    client.close();
   });
-  result.durationMs = Date.now() - started;
-  return result;
 }
