@@ -30,6 +30,13 @@ export const MECHANISM_MIN_PER_OP = 0.05;
  * fresh window; a step does not.
  */
 export const CONFIRM_BELOW_NOISE = 30;
+/**
+ * The other side of the same doubt: a slope above MIN_BYTES_PER_OP whose growth reached this many
+ * times the noise, but not GROWTH_OVER_NOISE, is inconclusive rather than flat. A one-off step that
+ * inflated the noise can hide a real ~200 B/op leak (the bench caught 1 in 20); a fresh window
+ * settles it either way.
+ */
+export const INCONCLUSIVE_ABOVE_NOISE = 2.5;
 
 /** Which memory number is judged. Most leaks live in the JS heap; some (Buffers, typed arrays) beside it. */
 export type SeriesName = 'heapUsed' | 'heapUsed + arrayBuffers';
@@ -97,9 +104,14 @@ export function judgeTrend(rounds: RoundRecord[], series: SeriesName): TrendFind
   return { bytesPerOp: fit.slope, growthBytes, noiseBytes, windowOps, leaking };
 }
 
-/** True when the trend says leak but not by much, and no exact counter backs it: measure a fresh window. */
+/**
+ * True when the memory trend is in doubt and no exact counter settles it: a leak, but not by much,
+ * or not quite a leak although memory grew well above the noise. Then measure a fresh window.
+ */
 export function needsConfirmation(trend: TrendFinding, mechanismLeaking: boolean): boolean {
-  return trend.leaking && !mechanismLeaking && trend.growthBytes < CONFIRM_BELOW_NOISE * trend.noiseBytes;
+  if (mechanismLeaking) return false;
+  if (trend.leaking) return trend.growthBytes < CONFIRM_BELOW_NOISE * trend.noiseBytes;
+  return trend.bytesPerOp > MIN_BYTES_PER_OP && trend.growthBytes > INCONCLUSIVE_ABOVE_NOISE * trend.noiseBytes;
 }
 
 /** A mechanism counter before and after the measured operations, judged. */

@@ -137,6 +137,19 @@ describe('confirming a weak memory-only leak in a fresh window', () => {
   it('a flat run needs no confirmation', () => {
     assert.equal(needsConfirmation(judgeTrend(rounds([8e6, 8e6, 8e6, 8e6, 8e6], 600, 300), 'heapUsed'), false), false);
   });
+
+  it('growth just under the rule, with a step inflating the noise, is inconclusive and measured again', () => {
+    // The bench's one wrong verdict on the ~370 B/request synthetic leak: 723.7 KB over 2,000
+    // requests against 155 KB of noise (4.7×) was called flat. Same shape: a steady slope plus one step.
+    const slope = 370;
+    const hidden = rounds([0, 1, 2, 3, 4].map((i) => 8e6 + i * 500 * slope + (i === 2 ? 350 * KB : 0)), 1000, 500);
+    const trend = judgeTrend(hidden, 'heapUsed');
+    assert.equal(trend.leaking, false, 'on its own this window would be called flat');
+    assert.ok(trend.growthBytes > 2.5 * trend.noiseBytes, `growth ${trend.growthBytes} vs noise ${trend.noiseBytes}`);
+    assert.equal(needsConfirmation(trend, false), true);
+    // A slope under the per-operation minimum is never in doubt, whatever the noise.
+    assert.equal(needsConfirmation(judgeTrend(rounds([0, 1, 2, 3, 4].map((i) => 8e6 + i * 500 * 60), 1000, 500), 'heapUsed'), false), false);
+  });
 });
 
 describe('mechanism signals and feature checks', () => {
