@@ -8,8 +8,8 @@
  */
 import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'output', 'screenshots');
@@ -20,16 +20,6 @@ let hubUrl = '';
 
 test.skip(process.env.LEAKLAB_SLOW !== '1', 'set LEAKLAB_SLOW=1: it runs lab 07 until it dies (about a minute)');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 test.beforeAll(async () => {
   test.setTimeout(180_000); // npm start builds the site first when dist/ is stale

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { io } from 'socket.io-client';
+import { alive } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -50,20 +50,6 @@ function startMain(port: number) {
   return { child, exited, printed, output: () => output };
 }
 
-/** Running, and not a zombie waiting to be reaped (a container's init may never reap it). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc: signal 0 is all we have
-  }
-}
 
 describe('npm start (hub/main.ts)', () => {
   it('says clearly when the port is taken, and how to pick another', async () => {

@@ -4,7 +4,6 @@
  * closing the hub stops every lab it started. Snapshot writing, download and pruning too.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadCourse } from '../../kit/manifest.ts';
 import { originPolicy, refusal } from '../../hub/origin.ts';
 import { startHub, type Hub } from '../../hub/server.ts';
+import { alive } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LAB = '01-unbounded-cache';
@@ -51,20 +51,6 @@ function connect(origin: string | undefined): Promise<Socket> {
 const call = (event: string, payload: unknown) =>
   new Promise<Record<string, any>>((resolve) => socket.emit(event, payload, resolve));
 
-/** Running, and not a zombie waiting to be reaped (a container's init may never reap it). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc: signal 0 is all we have
-  }
-}
 
 before(async () => {
   hub = await startHub({ port: 0 });
