@@ -4,7 +4,8 @@
  * memory per round, and the next step. Pure: returns strings, prints nothing.
  */
 import type { RoundRecord, Verdict, VerdictStatus } from './types.ts';
-import { formatBytes, GROWTH_OVER_NOISE, seriesValue, type SeriesName } from './verdict.ts';
+import { formatBytes } from './format.ts';
+import { GROWTH_OVER_NOISE, seriesValue, type SeriesName } from './verdict.ts';
 
 export interface RenderOptions {
   /** ANSI colours (the CLI enables them on a TTY unless NO_COLOR is set). */

@@ -10,6 +10,7 @@
  *   a leak whatever the slope says: one listener kept per connection is the bug itself;
  * - function: a "fix" that deletes the feature is broken, however flat its memory.
  */
+import { formatBytes, plural } from './format.ts';
 import type { FunctionalResult, MechanismEvidence, ProbeSample, RoundRecord, Verdict, VerdictStatus } from './types.ts';
 
 /** Below this many retained bytes per operation, growth is not called a leak (FACTS: fixed servers show 10–30). */
@@ -139,15 +140,6 @@ export interface VerdictInput {
   nextOnPass?: string;
 }
 
-/** Human sizes: 1,234 B, 12.3 KB, 4.56 MB. */
-export function formatBytes(bytes: number): string {
-  const sign = bytes < 0 ? '-' : '';
-  const abs = Math.abs(bytes);
-  if (abs < 1024) return `${sign}${Math.round(abs).toLocaleString('en-US')} B`;
-  if (abs < 1024 * 1024) return `${sign}${(abs / 1024).toFixed(1)} KB`;
-  return `${sign}${(abs / 1024 / 1024).toFixed(2)} MB`;
-}
-
 /** Decide: mechanism, then memory trend, then the feature; reasons in plain sentences. */
 export function decide(input: VerdictInput): Verdict {
   const measured = input.rounds.filter((round) => round.measured);
@@ -230,9 +222,4 @@ export function errorVerdict(input: { labId: string; entry: string; operation: s
     next: input.next ?? 'Fix what the message above names, then check again.',
     durationMs: input.durationMs,
   };
-}
-
-function plural(noun: string, count: number): string {
-  if (count === 1) return noun;
-  return /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }

@@ -6,7 +6,7 @@
 import { LabError } from '../../kit/errors.ts';
 import { displayPath, startLab } from '../../kit/lab-process.ts';
 import type { ProbeSample } from '../../kit/types.ts';
-import { formatBytes } from '../../kit/verdict.ts';
+import { formatBytes } from '../../kit/format.ts';
 import { chooseLab } from '../resolve.ts';
 import type { Terminal } from '../terminal.ts';
 
