@@ -19,9 +19,9 @@ const LAST_GCS_HEADER = '<--- Last few GCs --->';
 const headerAt = outcome.stderr.indexOf(LAST_GCS_HEADER);
 const stackAt = outcome.stderr.indexOf('<--- JS stacktrace --->');
 const lastGcsSection = headerAt >= 0 ? outcome.stderr.slice(headerAt, stackAt >= 0 ? stackAt : undefined) : '';
-// V8 keeps these lines in a small ring buffer and sometimes prints them run together, so count the
-// entries by their "<ms> ms: <kind>" heads rather than by line.
-const gcEntries = [...lastGcsSection.matchAll(/\d+ ms: (Mark-Compact|Scavenge|Minor Mark-Compact)/g)].map((match) => match[1]!);
+// V8 keeps these lines in a small ring buffer and sometimes prints them run together or cut short;
+// the parser splits entries on their "[pid:isolate]" heads.
+const gcEntries = parseTraceGc(lastGcsSection).map((gc) => gc.kind);
 const fatalLine = /^FATAL ERROR: .*$/m.exec(outcome.stderr)?.[0] ?? null;
 
 report(

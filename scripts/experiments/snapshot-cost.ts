@@ -3,8 +3,9 @@
  * else runs (no request, no timer) until the file is written. And the memory it needs on top of
  * the heap grows with the number of objects and references, not with their bytes: for a heap of
  * many small objects, peak RSS grows by many times the heap size, far above "twice the heap".
- * This uses a heap of about 40 MiB so it runs in seconds; larger heaps cost proportionally more
- * (FACTS #16: a 96 MiB heap blocked 14-22 s on a busy machine and needed 1.43 GB more).
+ * This uses a heap of about 40 MiB so it runs in seconds; larger heaps cost proportionally more.
+ * Many tiny objects are the worst case for the extra memory: a heap of fewer, larger objects (big
+ * strings, arrays of numbers, Buffers) needs far less per byte.
  *
  *   node --import tsx scripts/experiments/snapshot-cost.ts
  */

@@ -1,14 +1,11 @@
 /**
- * WeakRef and FinalizationRegistry exist without flags (documented since Node 14.6.0; this can
- * only show they exist on the running Node), and a WeakRef really lets its target go: after the
- * last strong reference is dropped and a full GC runs, deref() returns undefined.
+ * WeakRef and FinalizationRegistry exist without flags on the running Node, and a WeakRef really
+ * lets its target go: after the last strong reference is dropped and a full GC runs, deref()
+ * returns undefined and the FinalizationRegistry's callback runs.
  *
  *   node --import tsx scripts/experiments/weakref-available.ts
  */
 import { ensureFlags, report, settleHeap } from './lib/harness.ts';
-
-/** The Node release whose changelog first lists WeakRef and FinalizationRegistry unflagged. */
-const DOCUMENTED_SINCE = '14.6.0';
 
 if (ensureFlags(import.meta.url, ['--expose-gc'])) {
   let finalized = false;
@@ -26,7 +23,6 @@ if (ensureFlags(import.meta.url, ['--expose-gc'])) {
   report(
     {
       node: process.versions.node,
-      documentedSince: DOCUMENTED_SINCE,
       weakRefType: typeof WeakRef,
       finalizationRegistryType: typeof FinalizationRegistry,
       derefAfterGc: String(ref.deref()),

@@ -223,7 +223,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
       '`WeakMap` holds its **keys** weakly: a value lives as long as its key object does. It is for attaching data to objects you do not own. Keys must be objects: a string throws {mc:weakmap-error-text}.',
       '`WeakRef` holds one target weakly; `deref()` returns it, or {m:weakref-deref-later-job} once the target was collected. A cache of WeakRefs needs a `FinalizationRegistry` to remove dead entries, or the map of empty refs leaks.',
       'Neither keeps "the last N items": a weak cache loses entries whenever the collector runs. For that, use an LRU with `max`, possibly in front of a weak cache.',
-      'Both `WeakRef` and `FinalizationRegistry` are available since {m:weakref-available}; finalization callbacks may never run, so never release resources in them.',
+      'Both `WeakRef` and `FinalizationRegistry` are available on {m:weakref-available}; finalization callbacks may never run, so never release resources in them.',
     ],
     trap: '"`WeakMap` is a cache keyed by id that cleans itself up." It cannot take an id as a key, and the entry\'s lifetime follows the key object, not any notion of use.',
     proof: [
@@ -306,7 +306,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     strong: [
       'Only if the post-GC floor is flat and the working set is simply larger than the limit.',
       'For a leak it moves the crash later and makes it worse: longer stretches of back-to-back full collections, and a bigger chance that the operating system kills the process first, with no diagnostics.',
-      'The default limit depends on the machine ({m:heap-limit-default-mib}), which is one reason a leak "only happens in production".',
+      'The default limit depends on the machine (on a 24 GB machine, {m:heap-limit-default-mib}), which is one reason a leak "only happens in production".',
       'Use a raise as borrowed time with alerts in place, capture a snapshot near the limit, and find the retainer.',
     ],
     trap: '"Yes, give it 8 GB." A leak grows until it reaches whatever limit it is given.',
@@ -322,7 +322,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     strong: [
       'Full collections come back to back and free almost nothing ({m:gc-near-limit-pause-ms} in our measurement).',
       'The program gets a small share of the time: `--trace-gc` showed a mutator utilisation (`mu`) of {m:gc-near-limit-mu}. Latency climbs, requests time out.',
-      'Then V8 aborts: {mc:gc-near-limit-abort-text}.',
+      'Then V8 aborts: {m:gc-near-limit-abort-text}.',
       'You read this from `--trace-gc`, from `perf_hooks` gc entries, or from `nodejs_gc_duration_seconds`; there is no fixed multiplier for the overhead.',
     ],
     trap: '"GC adds up to ten times the CPU before the crash." No such constant exists; read the mutator utilisation from the process.',
@@ -342,11 +342,10 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
       '`--heap-prof` is not a crash tool: it {m:heap-prof-on-oom}.',
       'Leave memory headroom above the heap limit so the snapshot can be written.',
     ],
-    trap: '"Run PM2 with `--heap-dump-on-oom`." PM2 has no such option (it answers {mc:pm2-heap-dump-option}); the feature is Node\'s own flag.',
+    trap: '"Run PM2 with `--heap-dump-on-oom`." PM2 has no such option; the feature is Node\'s own flag.',
     proof: [
       { measured: 'snapshot-near-limit' },
       { measured: 'heap-prof-on-oom' },
-      { measured: 'pm2-heap-dump-option' },
       { page: '/production/pm2/', label: 'PM2 and process managers' },
       { lab: '07-post-mortem' },
     ],
@@ -356,7 +355,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     topic: 'Tools',
     question: 'Would you reach for clinic.js to find a memory leak today?',
     strong: [
-      'Not first: clinic.js still runs on Node 20, but {m:clinic-status}, and `clinic doctor` produces no report on newer Node versions.',
+      'Not first: its maintainers describe it as no longer actively maintained, and `clinic doctor` does not work on current Node lines.',
       '`clinic doctor`\'s memory check flags long garbage-collection pauses, a late symptom, not leaks as such.',
       'Node\'s own tools cover it: post-GC trends, heap snapshot comparison, `--trace-gc`, `--heap-prof`.',
     ],

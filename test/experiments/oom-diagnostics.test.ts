@@ -2,15 +2,24 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { PROJECT_ROOT, measuredNumber, runExperiment } from './run-experiment.ts';
+import { PROJECT_ROOT, measured, measuredNumber, runExperiment, unmeasuredHere } from './run-experiment.ts';
 
 interface Result {
-  nearLimitSnapshot: { exitSignal: string | null; snapshotsWritten: number; snapshotMiB: number };
+  nearLimitSnapshot: {
+    exitSignal: string | null;
+    snapshotsWritten: number;
+    snapshotMiB: number;
+    heapSizeLimitMiB: number;
+    raisedLimitMiB: number | null;
+    highestHeapUsedMiB: number;
+    highestHeapUsedOfCap: number;
+  };
   heapProfOnOom: { exitSignal: string | null; profilesWritten: number };
   heapProfOnNormalExit: { exitCode: number | null; profilesWritten: number };
 }
 
 let result: Result;
+
 before(async () => {
   result = await runExperiment<Result>('oom-diagnostics');
 });
@@ -19,6 +28,18 @@ test('--heapsnapshot-near-heap-limit=1 writes a snapshot, then the process still
   assert.equal(result.nearLimitSnapshot.snapshotsWritten, measuredNumber('snapshot-near-limit'));
   assert.ok(result.nearLimitSnapshot.snapshotMiB > 1, 'the snapshot has content');
   assert.equal(result.nearLimitSnapshot.exitSignal, 'SIGABRT');
+});
+
+test('to write the snapshot Node may raise the heap limit, and the process grows on (near-limit-raised-limit)', { skip: unmeasuredHere('near-limit-raised-limit') }, () => {
+  // raisedTo: the raised limit in MiB, false when this line keeps its limit, null when it varies by run.
+  const { raisedTo, heapUsedOfCap } = measured('near-limit-raised-limit').value as { raisedTo: number | false | null; heapUsedOfCap: [number, number] };
+  const { heapSizeLimitMiB, raisedLimitMiB, highestHeapUsedOfCap } = result.nearLimitSnapshot;
+  if (raisedTo === false) assert.equal(raisedLimitMiB, null, `limit ${heapSizeLimitMiB} MiB was raised to ${raisedLimitMiB}`);
+  else if (raisedTo !== null) assert.equal(raisedLimitMiB, raisedTo, `limit ${heapSizeLimitMiB} MiB, raised to ${raisedLimitMiB}`);
+  assert.ok(
+    highestHeapUsedOfCap >= heapUsedOfCap[0] && highestHeapUsedOfCap <= heapUsedOfCap[1],
+    `heapUsed reached ${highestHeapUsedOfCap} times the 64 MB cap, expected ${heapUsedOfCap.join(' to ')}`,
+  );
 });
 
 test('--heap-prof writes nothing on an OOM crash, but does on a normal exit (heap-prof-on-oom)', () => {

@@ -317,6 +317,17 @@ test('measured figures link to the experiment that backs them', async ({ page })
   await expect(figure).toHaveAttribute('href', '/reference/experiments/#max-listeners');
 });
 
+test('a figure that differs between Node lines shows the figure of each line', async ({ page }) => {
+  await page.goto('/how-v8-works/heap-limit/');
+  const perLine = page.locator('.measured-by-line[data-measured="heap-limit-flag"]').first();
+  for (const line of ['Node 20 and 22', 'Node 24', 'Node 26']) await expect(perLine).toContainText(line);
+  await expect(perLine.locator('a.measured').first()).toHaveAttribute('href', '/reference/experiments/#heap-limit');
+  // The experiments page lists every line's record with its exact version.
+  await page.goto('/reference/experiments/');
+  const row = page.locator('#figure-heap-limit-flag');
+  for (const version of ['20.20.2', '22.23.5', '24.22.3', '26.12.1']) await expect(row).toContainText(`Node ${version}`);
+});
+
 test('screenshots of key pages, light and dark', async ({ page }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });

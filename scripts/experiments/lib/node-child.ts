@@ -15,11 +15,19 @@ export interface ChildOutcome {
   durationMs: number;
 }
 
+export interface RunOptions {
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The node executable; the one running this script unless given (run-all measures other lines). */
+  node?: string;
+}
+
 /** Run `node <args>` to completion (or kill it after `timeoutMs`) and return its output. */
-export function runNode(args: readonly string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<ChildOutcome> {
+export function runNode(args: readonly string[], options: RunOptions = {}): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
