@@ -1,8 +1,9 @@
 /**
  * A Prometheus `/metrics` endpoint for a lab server: prom-client's default metrics (heap used,
- * heap spaces, external memory, RSS, GC pauses, ...) plus the one number none of them carries,
- * the V8 heap limit, so that alert rules can say "the heap is at 85% of where this process dies"
- * (ops/prometheus/leaklab-alerts.yml).
+ * heap spaces, external memory, RSS, GC pauses, ...) plus the two numbers none of them carries:
+ * the V8 heap limit, and the old generation's limit the process was started with
+ * (--max-old-space-size), which is where a leak actually makes it die, so that alert rules can say
+ * "the old generation is at 80% of its limit" (ops/prometheus/leaklab-alerts.yml).
  *
  *   import { mountMetrics } from '../../kit/metrics.ts';
  *   mountMetrics(app); // GET /metrics
@@ -12,12 +13,43 @@
  * modules ask for them. The registry hangs off a global symbol (as kit/gauges.ts does) so that two
  * copies of this module loaded from different paths still share it.
  */
+import { totalmem } from 'node:os';
 import v8 from 'node:v8';
 import type { IRouter, RequestHandler } from 'express';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Name of the heap-limit gauge; the alert rules divide nodejs_heap_size_used_bytes by it. */
+/** Name of the heap-limit gauge: heap_size_limit, the old generation's limit plus the young generation's reserve. */
 export const HEAP_LIMIT_METRIC = 'nodejs_heap_size_limit_bytes';
+
+/** Name of the old generation's limit gauge; the alert rules divide the old generation's size by it. */
+export const OLD_GENERATION_LIMIT_METRIC = 'nodejs_heap_old_generation_limit_bytes';
+
+const MIB = 1024 * 1024;
+
+/**
+ * The old generation's limit in bytes, from the flags the process was started with:
+ * --max-old-space-size=N (MiB), or --max-old-space-size-percentage=P (P% of the memory Node sees:
+ * the machine's, or the container's limit when lower). Flags in NODE_OPTIONS come first and the
+ * command line after, and the last one given wins, as Node reads them. Null when neither flag was
+ * given: V8 then derives the limit from memory, and no process-side API reports it.
+ */
+export function oldGenerationLimitBytes(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): number | null {
+  const flags = [...nodeOptions.split(/\s+/), ...execArgv];
+  let limit: number | null = null;
+  for (const [index, flag] of flags.entries()) {
+    // V8 accepts dashes or underscores, and the value after "=" or as the next argument.
+    const match = /^--max[-_]old[-_]space[-_]size([-_]percentage)?(?:=(.*))?$/.exec(flag);
+    if (!match) continue;
+    const value = Number(match[2] ?? flags[index + 1]);
+    if (!Number.isFinite(value) || value <= 0) continue;
+    if (match[1]) {
+      const constrained = process.constrainedMemory();
+      const memory = constrained > 0 && constrained < totalmem() ? constrained : totalmem();
+      limit = Math.floor((memory * value) / 100 / MIB) * MIB;
+    } else limit = value * MIB;
+  }
+  return limit;
+}
 
 const REGISTRY = Symbol.for('leaklab.metrics.registry');
 const MOUNTED = Symbol.for('leaklab.metrics.mounted');
@@ -47,6 +79,16 @@ function createRegistry(): Registry {
       this.set(v8.getHeapStatistics().heap_size_limit);
     },
   });
+  // Only when the process was started with an explicit limit: a made-up value would make the
+  // rules page too early or never. Without it, HeapLimitMetricMissing says what to add.
+  const oldGenerationLimit = oldGenerationLimitBytes();
+  if (oldGenerationLimit !== null) {
+    new Gauge({
+      name: OLD_GENERATION_LIMIT_METRIC,
+      help: 'The old generation limit the process was started with (--max-old-space-size): a leak makes it die when the old generation reaches it.',
+      registers: [registry],
+    }).set(oldGenerationLimit);
+  }
   return registry;
 }
 

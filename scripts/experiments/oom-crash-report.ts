@@ -4,16 +4,33 @@
  * a crash report on stderr: the last few GC lines (in --trace-gc's format) under
  * "<--- Last few GCs --->", then one "FATAL ERROR: ..." line and a native stack trace, and it dies
  * from SIGABRT. So even a service started without flags leaves the end of its GC history behind.
+ * The child runs under a shell, as a container's entry point often does, to read the exit status
+ * the shell (and a container runtime) reports for it: 128 + the signal's number. A process the
+ * kernel kills for exceeding a memory limit gets SIGKILL instead; the shell reports that too.
  *
  *   node --import tsx scripts/experiments/oom-crash-report.ts
  */
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { report } from './lib/harness.ts';
-import { runNode } from './lib/node-child.ts';
 import { parseTraceGc } from './lib/trace-gc.ts';
 
 const subject = fileURLToPath(new URL('./lib/grow-until-oom.ts', import.meta.url));
-const outcome = await runNode(['--max-old-space-size=64', '--import', 'tsx', subject], { timeoutMs: 60_000 });
+
+/** Run `command` under `sh -c`, not as its last command (so the shell waits and reports the status). */
+function underShell(script: string, ...args: string[]) {
+  return spawnSync('sh', ['-c', `${script}; exit $?`, 'sh', ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+// "$@" is the leaking child; the shell waits for it and exits with the status it saw.
+const crash = underShell('"$@"', process.execPath, '--max-old-space-size=64', '--import', 'tsx', subject);
+const outcome = { stdout: crash.stdout, stderr: crash.stderr, signal: crash.status !== null && crash.status > 128 ? signalName(crash.status - 128) : null };
+// A process killed with SIGKILL, as the kernel's OOM killer does: what the shell reports.
+const killed = underShell('"$@" & kill -KILL $!; wait $!', process.execPath, '-e', 'setInterval(() => {}, 1000)');
+
+function signalName(number: number): string | null {
+  return ({ 6: 'SIGABRT', 9: 'SIGKILL' } as Record<number, string>)[number] ?? `signal ${number}`;
+}
 
 const LAST_GCS_HEADER = '<--- Last few GCs --->';
 const headerAt = outcome.stderr.indexOf(LAST_GCS_HEADER);
@@ -27,6 +44,8 @@ const fatalLine = /^FATAL ERROR: .*$/m.exec(outcome.stderr)?.[0] ?? null;
 report(
   {
     exitSignal: outcome.signal,
+    shellExitStatus: crash.status,
+    killedShellExitStatus: killed.status,
     stdoutHasGcLines: parseTraceGc(outcome.stdout).length > 0,
     lastFewGcs: { headerPrinted: headerAt >= 0, entries: gcEntries.length, kinds: [...new Set(gcEntries)] },
     fatalLine,

@@ -37,6 +37,7 @@ const PROMISED_IDS = [
   'near-limit-raised-limit', 'heap-used-of-limit-at-crash', 'old-generation-of-cap-at-crash',
   'young-generation-reserve', 'semi-space-flag', 'old-space-percentage-flag', 'constrained-memory',
   'sampling-keeps-live', 'sampling-with-collected', 'heap-prof-endings', 'allocation-tracking-cost',
+  'oom-exit-status', 'killed-exit-status',
 ];
 
 /** The Node lines every per-line entry must cover. */

@@ -4,6 +4,8 @@ import { measured, runExperiment } from './run-experiment.ts';
 
 interface Result {
   exitSignal: string | null;
+  shellExitStatus: number | null;
+  killedShellExitStatus: number | null;
   stdoutHasGcLines: boolean;
   lastFewGcs: { headerPrinted: boolean; entries: number; kinds: string[] };
   fatalLine: string | null;
@@ -30,4 +32,12 @@ test('without --trace-gc the crash report still lists the last GCs (oom-last-few
   assert.ok(result.lastFewGcs.entries >= 1 && result.lastFewGcs.entries <= 3, `GC entries in the crash report: ${result.lastFewGcs.entries}`);
   const kind = String(measured('oom-last-few-gcs').value);
   assert.ok(result.lastFewGcs.kinds.some((listed) => listed.includes(kind)), `kinds listed: ${result.lastFewGcs.kinds.join(', ')}`);
+});
+
+test('a shell reports the aborted process as exit status 134 (oom-exit-status)', () => {
+  assert.equal(result.shellExitStatus, measured('oom-exit-status').value);
+});
+
+test('a process killed with SIGKILL, as by the OOM killer, is reported as 137 (killed-exit-status)', () => {
+  assert.equal(result.killedShellExitStatus, measured('killed-exit-status').value);
 });

@@ -1,0 +1,91 @@
+/**
+ * Small values that keep big ones alive. V8 makes a substring of 13 characters or more as a
+ * "sliced string" that points into its parent, so keeping a 20-character slice of a 1 MB string
+ * keeps the whole megabyte (a copy keeps only 20 characters; a 10-character slice is copied
+ * anyway). A string built with += is a tree of "cons strings" that costs several times its
+ * characters until V8 flattens it. buf.subarray() is a view: 32 bytes kept of a 1 MB Buffer keep the
+ * megabyte. And small Buffers made from strings share a pool slab of Buffer.poolSize bytes: one
+ * small Buffer kept keeps its whole slab.
+ *
+ *   node --import tsx scripts/experiments/views-of-big-data.ts
+ */
+import { ensureFlags, report, settleHeap, toMiB } from './lib/harness.ts';
+
+const PARENTS = 100;
+const PARENT_BYTES = 1_000_000;
+const PIECES = 100_000;
+const SLABS = 200;
+
+/** Post-GC heapUsed + arrayBuffers growth while what `build` returns stays reachable. */
+async function retainedBytes(build: () => unknown): Promise<number> {
+  const read = () => {
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  };
+  await settleHeap();
+  const before = read();
+  const kept = build();
+  await settleHeap();
+  const bytes = read() - before;
+  void kept;
+  return bytes;
+}
+
+/** A distinct 1 MB string (distinct, so V8 cannot share one parent between them). */
+const bigString = (i: number) => `${i}:${'y'.repeat(PARENT_BYTES)}`;
+
+/** `PIECES` short pieces joined with +=, as a log line or a CSV export is often built. */
+function builtWithPlus(): string {
+  let text = '';
+  for (let i = 0; i < PIECES; i++) text += `piece-${i % 10}-`;
+  return text;
+}
+
+if (ensureFlags(import.meta.url, ['--expose-gc'])) {
+  const strings = {
+    slice20MiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, (_, i) => bigString(i).slice(0, 20)))),
+    copy20MiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, (_, i) => Buffer.from(bigString(i).slice(0, 20)).toString()))),
+    slice10MiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, (_, i) => bigString(i).slice(0, 10)))),
+    builtWithPlusMiB: toMiB(await retainedBytes(builtWithPlus)),
+    // Reading through a regular expression makes V8 flatten the tree into one run of characters.
+    flattenedMiB: toMiB(await retainedBytes(() => {
+      const text = builtWithPlus();
+      /z/.test(text);
+      return text;
+    })),
+    characters: PIECES * 'piece-0-'.length,
+  };
+
+  const buffers = {
+    subarrayMiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, () => Buffer.alloc(PARENT_BYTES).subarray(0, 32)))),
+    copyMiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, () => Buffer.from(Buffer.alloc(PARENT_BYTES).subarray(0, 32))))),
+  };
+
+  // Keep the first small Buffer of each pool slab and let the rest of the slab go.
+  const poolSize = Buffer.poolSize;
+  const filler = 'f'.repeat(1000);
+  const pooledKeptBytes = await retainedBytes(() => {
+    const kept: Buffer[] = [];
+    for (let slab = 0; slab < SLABS; slab++) {
+      kept.push(Buffer.from(`small-${slab}`));
+      for (let used = 16; used < poolSize; used += filler.length) Buffer.from(filler);
+    }
+    return kept;
+  });
+  const unpooledKeptBytes = await retainedBytes(() => Array.from({ length: SLABS }, () => Buffer.alloc(16)));
+
+  report(
+    {
+      strings,
+      buffers,
+      pool: {
+        poolSize,
+        keptPerSlab: 1,
+        pooledBytesPerKept: Math.round(pooledKeptBytes / SLABS),
+        unpooledBytesPerKept: Math.round(unpooledKeptBytes / SLABS),
+      },
+    },
+    `20-char slices of 1 MB strings keep ${strings.slice20MiB} MiB (copies ${strings.copy20MiB}); += string ${strings.builtWithPlusMiB} MiB, flat ${strings.flattenedMiB}; ` +
+      `subarray ${buffers.subarrayMiB} MiB; one pooled Buffer keeps ${Math.round(pooledKeptBytes / SLABS)} B (pool ${poolSize})`,
+  );
+}
