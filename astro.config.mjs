@@ -30,7 +30,7 @@ export default defineConfig({
   integrations: [
     starlight({
       title: 'Leak Lab',
-      description: 'Find and fix memory leaks in Node.js: how V8 decides what lives, four leaky servers to fix, and the tools that prove the fix.',
+      description: 'Find and fix memory leaks in Node.js: how V8 decides what lives, seven leaky servers to fix, and the tools that prove the fix.',
       customCss: ['./site/styles/course.css'],
       lastUpdated: false,
       sidebar: sections.map(([label, directory]) => ({ label, autogenerate: { directory } })),

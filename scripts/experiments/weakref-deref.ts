@@ -2,8 +2,9 @@
  * When does a WeakRef's target go? Creating a WeakRef, or calling deref() on it, keeps the target
  * alive until the current synchronous job ends (the spec's "KeepDuringJob" list), even if a full GC
  * runs in the middle; in a later job, once nothing else holds the target, a GC takes it and deref()
- * returns undefined. Every `await nextJob()` below waits for a setImmediate turn, so what follows it
- * runs in a new job.
+ * returns undefined. "The job" includes the microtasks it queued (promise reactions, queueMicrotask):
+ * a GC inside them still finds the target. Every `await nextJob()` below waits for a setImmediate
+ * turn, so what follows it runs in a new job.
  * A control ref, whose target was held strongly until the job that drops it and never deref'd in
  * that job, is collected by a GC within that same job: the guarantee comes from deref() (or the
  * WeakRef's creation) in the current job, not from being inside a job at all.
@@ -30,6 +31,21 @@ if (ensureFlags(import.meta.url, ['--expose-gc'])) {
     sameJobAfterGc.push(created.deref() !== undefined);
   }
 
+  // Microtasks run before the job ends: a GC inside them still finds the target.
+  const inMicrotasks = await new Promise<{ queueMicrotask: boolean; promiseReaction: boolean }>((resolve) => {
+    setImmediate(() => {
+      const ref = weaklyHeld();
+      queueMicrotask(() => {
+        gc();
+        const afterQueueMicrotask = ref.deref() !== undefined;
+        void Promise.resolve().then(() => {
+          gc();
+          resolve({ queueMicrotask: afterQueueMicrotask, promiseReaction: ref.deref() !== undefined });
+        });
+      });
+    });
+  });
+
   // Job 2: the target is unreachable and the job that created the ref is over.
   await nextJob();
   gc();
@@ -52,6 +68,7 @@ if (ensureFlags(import.meta.url, ['--expose-gc'])) {
   report(
     {
       createdThenGcSameJob: { forcedGcs: FORCED_GCS, targetStillThere: sameJobAfterGc },
+      inMicrotasksOfTheJob: inMicrotasks,
       laterJobAfterGc: { targetStillThere: laterJobAfterGc },
       control: { bothAliveWhileHeld, derefedBeforeGc, sameJobAfterDropAndGc: afterDrop },
     },

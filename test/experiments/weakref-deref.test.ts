@@ -4,6 +4,7 @@ import { measured, runExperiment } from './run-experiment.ts';
 
 interface Result {
   createdThenGcSameJob: { forcedGcs: number; targetStillThere: boolean[] };
+  inMicrotasksOfTheJob: { queueMicrotask: boolean; promiseReaction: boolean };
   laterJobAfterGc: { targetStillThere: boolean };
   control: { bothAliveWhileHeld: boolean; derefedBeforeGc: boolean; sameJobAfterDropAndGc: { derefed: boolean; notDerefed: boolean } };
 }
@@ -30,4 +31,9 @@ test('deref() in the current job is what keeps a target: without it, a GC in the
   assert.equal(control.derefedBeforeGc, true);
   assert.equal(control.sameJobAfterDropAndGc.derefed, measured('weakref-deref-keeps-target').value);
   assert.equal(control.sameJobAfterDropAndGc.notDerefed, false);
+});
+
+test('the job includes its microtasks: a GC in them still finds the target (weakref-deref-microtasks)', () => {
+  const kept = measured('weakref-deref-microtasks').value;
+  assert.deepEqual(result.inMicrotasksOfTheJob, { queueMicrotask: kept, promiseReaction: kept });
 });
