@@ -32,6 +32,8 @@ export default defineConfig({
       title: 'Leak Lab',
       description: 'Find and fix memory leaks in Node.js: how V8 decides what lives, seven leaky servers to fix, and the tools that prove the fix.',
       customCss: ['./site/styles/course.css'],
+      // The page title shows how long the page takes to read (site/components/PageTitle.astro).
+      components: { PageTitle: './site/components/PageTitle.astro' },
       lastUpdated: false,
       sidebar: sections.map(([label, directory]) => ({ label, autogenerate: { directory } })),
     }),

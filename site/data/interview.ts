@@ -254,7 +254,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     question: 'What does taking a heap snapshot of a running server cost?',
     strong: [
       'It is synchronous: the process serves nothing until the file is written. Measured: {m:snapshot-blocks-ms}.',
-      'It needs extra memory that grows with the number of objects and edges, far beyond the heap size: {m:snapshot-memory-ratio}.',
+      'It needs extra memory that grows with the number of objects and edges, not with bytes: {m:snapshot-memory-ratio} on a heap of many tiny objects, the worst case; a heap of fewer, bigger objects costs less. Plan for the worst.',
       'So: snapshot small heaps (reproduce with a low heap limit), and in production only on a drained instance with memory headroom.',
     ],
     trap: '"It needs about twice the heap, so it is safe on a live server." It can need much more, and it freezes the server meanwhile.',
@@ -325,7 +325,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
       'Then V8 aborts: {m:gc-near-limit-abort-text}.',
       'You read this from `--trace-gc`, from `perf_hooks` gc entries, or from `nodejs_gc_duration_seconds`; there is no fixed multiplier for the overhead.',
     ],
-    trap: '"GC adds up to ten times the CPU before the crash." No such constant exists; read the mutator utilisation from the process.',
+    trap: '"GC adds up to ten times the CPU before the crash", or "search the logs for Ineffective mark-compacts". No such constant exists (read the mutator utilisation), and the FATAL ERROR line names one of two reasons depending on the run, so search for `JavaScript heap out of memory`.',
     proof: [
       { measured: 'gc-near-limit-mu' },
       { measured: 'gc-near-limit-abort-text' },
@@ -337,12 +337,14 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     topic: 'Production',
     question: 'How do you get evidence out of a process that dies of out-of-memory, for example under PM2?',
     strong: [
-      'Start Node with `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=DIR`: it {m:snapshot-near-limit}.',
+      'Create a folder, then start Node with `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=DIR`: it {m:snapshot-near-limit}. Without the folder it is worse than nothing: on a signal, {m:diagnostic-dir-missing-signal}.',
+      'Add `--report-on-fatalerror`: a diagnostic report (stacks, heap spaces, handles) costs {m:report-write-ms}, but it holds the environment variables, so protect the folder.',
       'Under PM2, pass those flags with `--node-args` (or `node_args` in the ecosystem file); in containers, {m:node-options-diagnostic-flags}. Put DIR on a volume with room.',
       '`--heap-prof` is not a crash tool: it {m:heap-prof-on-oom}.',
+      'Know which death it was: exit code {m:oom-exit-status} is V8 giving up on a full heap (the snapshot and report exist); {m:killed-exit-status} is the kernel enforcing the container limit (nothing exists).',
       'Leave memory headroom above the heap limit so the snapshot can be written.',
     ],
-    trap: '"Run PM2 with `--heap-dump-on-oom`." PM2 has no such option; the feature is Node\'s own flag.',
+    trap: '"Run PM2 with `--heap-dump-on-oom`", or pointing `--diagnostic-dir` at a folder nobody created. PM2 has no such option (the feature is Node\'s own flag), and a missing folder means no snapshot at all.',
     proof: [
       { measured: 'snapshot-near-limit' },
       { measured: 'heap-prof-on-oom' },
@@ -362,6 +364,134 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     trap: '"`clinic doctor` detects the leak automatically." It looks at pauses, and it is not maintained for current Node versions.',
     proof: [
       { page: '/detect/tools/', label: 'clinic.js and other tools' },
+    ],
+  },
+  {
+    id: 'rss-flat-heap',
+    topic: 'Memory numbers (senior)',
+    question: '`rss` keeps climbing while `heapUsed` is flat. What is going on, and how do you find it?',
+    strong: [
+      'The memory is outside the V8 heap. First split it: if `arrayBuffers`/`external` climb with `rss`, it is Buffers or typed arrays kept by JavaScript objects, and a heap snapshot still finds their owners (small wrappers with a big retained size).',
+      'If only `rss` climbs, it is native memory V8 does not know about: a native library\'s state or the allocator. Example: 500 open zlib streams gave {m:zlib-native-memory}.',
+      'Native resources are freed when their JavaScript owner is closed or collected ({m:zlib-destroy-frees}), so count the owners in a snapshot (by count, not size), and check for streams or handles never closed.',
+      'Beyond that, the operating system\'s view: `/proc/<pid>/smaps_rollup`, `pmap`, a native profiler such as heaptrack on a reproduction; `MALLOC_ARENA_MAX` when many threads leave free memory in glibc arenas (measure, it depends on the workload).',
+    ],
+    trap: '"Take a heap snapshot." It shows the heap; native memory appears at most as small handle objects, and a flat heap in the snapshot proves nothing about `rss`.',
+    proof: [
+      { measured: 'zlib-native-memory' },
+      { page: '/detect/outside-the-heap/', label: 'Memory outside the JavaScript heap' },
+      { lab: '05-outside-the-heap' },
+    ],
+  },
+  {
+    id: 'exit-134-137',
+    topic: 'Production (senior)',
+    question: 'A pod restarts with exit code 137 (`OOMKilled`); another with 134. What is the difference, and how would you size the heap in a 2 GiB pod?',
+    strong: [
+      '134 is 128 + SIGABRT: V8 aborted because the old generation reached its limit ({m:oom-exit-status}); the FATAL ERROR line, a diagnostic report and a near-limit snapshot can exist.',
+      '137 is 128 + SIGKILL: the kernel killed the whole process for exceeding the container\'s memory limit ({m:killed-exit-status}); nothing from Node survives. The heap limit was too high for the pod, or the memory grows outside the heap.',
+      'Size it deliberately: the old generation (`--max-old-space-size`, or `--max-old-space-size-percentage` on {m:old-space-percentage-flag}) plus the young reserve ({m:young-generation-reserve}) plus what lives outside the heap (measure `rss - heapUsed` under load) plus room for a near-limit snapshot, below 2 GiB.',
+      'Then a heap leak ends in a 134 with evidence, before the cgroup can end it in a 137.',
+    ],
+    trap: '"The default follows the container, so leave it", or "set `--max-old-space-size` to the pod\'s memory". The default follows the cgroup by V8\'s own rule, which changes between versions; and a heap as big as the pod leaves nothing for Buffers, code and stacks, so the kernel kills it first.',
+    proof: [
+      { measured: 'oom-exit-status' },
+      { measured: 'killed-exit-status' },
+      { page: '/production/heap-limit/', label: 'Raising the heap limit is not a fix' },
+    ],
+  },
+  {
+    id: 'leak-regression-test',
+    topic: 'Testing',
+    question: 'You fixed a leak. How do you stop it coming back, in CI?',
+    strong: [
+      'If the leak has a countable mechanism (listeners, timers, map entries, open sockets), assert the count returns to its start value after N operations: exact, never flaky.',
+      'Otherwise measure bytes per call: run the code in rounds, force full GCs between rounds (`--expose-gc`), fit a line through post-GC `heapUsed`, and fail above a threshold. A handler keeping a line of text per request measured {m:regression-leaky-caught}; the fixed one {m:regression-clean-passes}.',
+      'Warm up first (caches, compiled code), use many distinct keys, and never assert on time: the test measures bytes.',
+    ],
+    trap: '"Assert `heapUsed` after the test is below some number", or "run it for a minute and check memory did not grow". One reading includes garbage and warm-up; a time budget makes it flaky on a slow runner.',
+    proof: [
+      { measured: 'regression-leaky-caught' },
+      { page: '/detect/regression-test/', label: 'A leak regression test for CI' },
+    ],
+  },
+  {
+    id: 'promise-leaks',
+    topic: 'Async (senior)',
+    question: 'Can promises or `AsyncLocalStorage` leak memory?',
+    strong: [
+      'A promise keeps its reactions (callbacks, suspended `async` functions) while it is reachable. A handler waiting on a promise nothing can settle is simply collected ({m:suspended-async-unreachable}); one whose `resolve` sits in a table of pending requests stays ({m:suspended-async-resolver-kept}). Give every pending entry a timeout or an exit path.',
+      '`Promise.race([shutdown, work])` in a loop adds a reaction to the long-lived promise every turn: {m:promise-race-per-iteration}.',
+      'An interval started inside `AsyncLocalStorage.run()` keeps that run\'s store: {m:als-timer-keeps-store}. Start background work outside the request context (`storage.exit()`), keep stores small.',
+    ],
+    trap: '"A pending `await` is a GC root, so every unresolved promise leaks." It is not a root; the leak is whatever long-lived object still reaches the promise.',
+    proof: [
+      { measured: 'suspended-async-unreachable' },
+      { measured: 'promise-race-per-iteration' },
+      { page: '/patterns/promises-and-async/', label: 'Promises and async code' },
+    ],
+  },
+  {
+    id: 'profile-or-snapshot',
+    topic: 'Tools',
+    question: 'Allocation sampling, heap snapshot, allocation timeline: which do you use when?',
+    strong: [
+      'Two heap snapshots around a known load first: they show *what* is retained and *who holds it* (retainers).',
+      'A sampling profile (`--heap-prof`, DevTools allocation sampling) shows *which code allocated* the memory that is still alive: V8 drops samples of collected objects ({m:sampling-keeps-live}). It is cheap enough for a run under load; it is written only when the process exits through Node ({m:heap-prof-endings}).',
+      'The allocation timeline records every allocation with its stack, garbage included: {m:allocation-tracking-cost}. Use it on a test instance to see what a single action allocates.',
+    ],
+    trap: '"`--heap-prof` shows which code allocates the most." By default it shows what is still alive; the allocation-heavy code that makes only garbage barely appears.',
+    proof: [
+      { measured: 'sampling-keeps-live' },
+      { measured: 'allocation-tracking-cost' },
+      { page: '/detect/crashes-and-gc/', label: 'Crashes and GC traces' },
+    ],
+  },
+  {
+    id: 'worker-heaps',
+    topic: 'Worker threads',
+    question: 'How does memory work with worker threads, and what happens when one leaks?',
+    strong: [
+      'Each worker is its own V8 isolate with its own heap and limit; objects are copied (or transferred) between them, never shared.',
+      'Cap each with `resourceLimits`: a worker with `maxOldGenerationSizeMb: 32` got {m:worker-heap-limit}. Past it, only the worker dies, with {mc:worker-oom-error}, and the main heap was {m:worker-main-heap-unaffected}.',
+      'But `rss` and the container limit count every thread: size the pool as the sum of its caps plus the main thread.',
+    ],
+    trap: '"Workers share the heap, so one limit covers them", or "a leaking worker takes the process down". Neither: separate heaps, separate limits, but one process\'s memory.',
+    proof: [
+      { measured: 'worker-oom-error' },
+      { page: '/patterns/cluster-workers/', label: 'Cluster workers and worker threads' },
+    ],
+  },
+  {
+    id: 'slices',
+    topic: 'Strings and Buffers (senior)',
+    question: 'A cache holds short ids and 32-byte hashes, yet it costs hundreds of megabytes. How?',
+    strong: [
+      'The ids are substrings of big strings: V8 keeps substrings of 13 characters or more as sliced strings pointing into their parent, so {m:sliced-string-keeps-parent}.',
+      'The hashes are `subarray()` views of big Buffers: {m:buffer-subarray-keeps-parent}. Small pooled Buffers each keep a slab: {m:buffer-pool-slab}.',
+      'Copy what you keep from something big: `Buffer.from(view)`, or a copied string. In a snapshot, look for small strings or Buffers with a huge retained size.',
+    ],
+    trap: '"Strings are values, a short string costs its length." Not when V8 shares the parent\'s memory.',
+    proof: [
+      { measured: 'sliced-string-keeps-parent' },
+      { page: '/patterns/views-of-big-data/', label: 'Small views of big data' },
+    ],
+  },
+  {
+    id: 'no-constructor-name',
+    topic: 'Heap snapshots (senior)',
+    question: 'The comparison shows growth in `Object`, `(string)` and `(closure)`, with no class of yours. How do you find the leak?',
+    strong: [
+      'Plain object literals, strings and functions have no useful constructor name, so go by retainers: pick a few new instances of the growing row and read their retainer paths; the same long-lived owner (a map, an emitter\'s listener array, a timer) appears on all of them.',
+      'Sort by retained size to find the owner directly: a small container with a huge retained size.',
+      'Look at the objects\' properties in the snapshot (the same set of keys identifies where they were built), and at strings\' contents (ids, URLs).',
+      'If still unclear, take a sampling profile: it names the function that allocated the surviving memory. For the future, give long-lived data a class, so snapshots name it.',
+    ],
+    trap: '"Sort by size and chase the biggest row." `(string)` and `(compiled code)` top most snapshots without leaking; the delta that tracks the load and the retainer path are the signal.',
+    proof: [
+      { page: '/detect/reading-snapshots/', label: 'Read a snapshot: Comparison and Retainers' },
+      { measured: 'sampling-keeps-live' },
+      { lab: '07-post-mortem' },
     ],
   },
 ];

@@ -317,11 +317,36 @@ test('measured figures link to the experiment that backs them', async ({ page })
   await expect(figure).toHaveAttribute('href', '/reference/experiments/#max-listeners');
 });
 
+test('content pages show their reading time under the title', async ({ page }) => {
+  for (const url of ['/start/', '/detect/crashes-and-gc/', '/reference/experiments/']) {
+    await page.goto(url);
+    const readingTime = page.locator('.reading-time');
+    await expect(readingTime, url).toHaveText(/^\d+ min read$/);
+    // Right under the title, where a reader looks before deciding to read on.
+    const titleBox = await page.locator('h1').first().boundingBox();
+    const timeBox = await readingTime.boundingBox();
+    expect(timeBox!.y, url).toBeGreaterThan(titleBox!.y);
+    expect(timeBox!.y - (titleBox!.y + titleBox!.height), url).toBeLessThan(40);
+  }
+  // The long reference page takes longer than a short overview.
+  await page.goto('/how-v8-works/');
+  const overview = Number(await page.locator('.reading-time').getAttribute('data-reading-minutes'));
+  await page.goto('/reference/experiments/');
+  expect(Number(await page.locator('.reading-time').getAttribute('data-reading-minutes'))).toBeGreaterThan(overview);
+});
+
 test('a figure that differs between Node lines shows the figure of each line', async ({ page }) => {
-  await page.goto('/how-v8-works/heap-limit/');
+  // Inside a sentence: each figure with the lines it holds for.
+  await page.goto('/production/heap-limit/');
   const perLine = page.locator('.measured-by-line[data-measured="heap-limit-flag"]').first();
   for (const line of ['Node 20 and 22', 'Node 24', 'Node 26']) await expect(perLine).toContainText(line);
   await expect(perLine.locator('a.measured').first()).toHaveAttribute('href', '/reference/experiments/#heap-limit');
+  // As a table of its own: one row per group of lines, with the exact versions.
+  await page.goto('/how-v8-works/heap-limit/');
+  const table = page.locator('table.measured-table[data-measured="heap-limit-flag"]');
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(table).toContainText('20.20.2, 22.23.5');
+  await expect(table).toContainText('N + 192 MiB');
   // The experiments page lists every line's record with its exact version.
   await page.goto('/reference/experiments/');
   const row = page.locator('#figure-heap-limit-flag');

