@@ -5,10 +5,9 @@
  */
 import path from 'node:path';
 import { checkLab } from '../kit/check.ts';
-import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
-import type { CrashRun } from '../kit/lab-checks/lab-check.ts';
+import { createLabContext, loadCheckPlan } from '../kit/check-plans.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
-import { loadCourse } from '../kit/manifest.ts';
+import { loadCourse, type CrashRun } from '../kit/manifest.ts';
 import { ensureWorkspace } from '../kit/workspace.ts';
 import type { RoundRecord, Verdict } from '../kit/types.ts';
 import type { Variant } from './lab-session.ts';
@@ -24,7 +23,9 @@ export interface HubLab {
   solutionFile: string;
   /** Project root, to show files relative to it. */
   root: string;
-  /** Set when the lab is meant to be run until it dies of its heap cap (its check says so). */
+  /** Absolute path of labs/<id>, where the lab's check plan lives. */
+  dir: string;
+  /** Set when the lab is meant to be run until it dies of its heap cap (the manifest says so). */
   crashRun?: CrashRun;
 }
 
@@ -44,8 +45,14 @@ export function loadHubCourse(root: string): HubLab[] {
     labPage: lab.labPage,
     serverFile: lab.serverFile,
     solutionFile: lab.solutionFile,
-    ...(labCheckFor(lab.id)?.crashRun ? { crashRun: labCheckFor(lab.id)!.crashRun } : {}),
+    dir: lab.dir,
+    ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),
   }));
+}
+
+/** The LEAKLAB_* tunables the lab's check runs with: the live lab in the hub should run with the same. */
+export async function checkedEnv(lab: HubLab): Promise<Record<string, string>> {
+  return (await loadCheckPlan(lab.dir)).env;
 }
 
 /**
@@ -59,13 +66,15 @@ export async function runLoad(
   signal: AbortSignal,
   onProgress: (done: number) => void,
 ): Promise<number> {
-  const check = labCheckFor(lab.id);
-  if (!check) throw new Error(`the checker has no workload for ${lab.id}`);
+  const check = await loadCheckPlan(lab.dir);
   const ctx = createLabContext(child, { signal, onProgress: (done) => onProgress(done) });
+  // A run of its own per press: clients it keeps open for the check's sake close with it.
+  const run = await check.start(ctx);
   try {
-    const result = await check.runRound(ctx, count);
+    const result = await run.round(count);
     return result.ok;
   } finally {
+    await run.close();
     ctx.close();
   }
 }

@@ -3,12 +3,12 @@ import { readProgress } from '../../kit/progress.ts';
 import { course } from '../resolve.ts';
 import type { Terminal } from '../terminal.ts';
 
-const SHOWN = { pass: '✓ pass', leak: '✗ leak', broken: '✗ broken', error: '! could not run' } as const;
+const SHOWN = { pass: '✓ pass', leak: '✗ leak', broken: '✗ broken', inconclusive: '? inconclusive', error: '! could not run' } as const;
 
 export function listCommand(term: Terminal): number {
   const loaded = course();
   const progress = readProgress(loaded.root);
-  term.out('Labs (status of your labs/<lab>/server.ts at its last check):\n');
+  term.out('Labs (status of your workspace/<lab>/server.ts at its last check):\n');
   for (const lab of loaded.labs) {
     const last = progress.lastChecks[lab.id];
     const status = last ? `${SHOWN[last.status]} (${last.at.slice(0, 16).replace('T', ' ')})` : 'not checked';

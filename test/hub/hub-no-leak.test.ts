@@ -2,7 +2,7 @@
  * The hub itself must not leak: a learner leaves it running for a day while pages connect and
  * leave, labs start and stop and load runs come and go. We run the hub under the kit's own
  * machinery (startLab: probe, forced GC, post-GC samples) and judge its heap with the same rule
- * the checker applies to a lab (kit/verdict's Theil–Sen slope against the noise floor).
+ * the checker applies to a lab (kit/verdict's median per-round increment against its uncertainty).
  * One operation = one browser connection; each round also starts a lab, loads it and stops it.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { after, before, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { startLab, type LabProcess } from '../../kit/lab-process.ts';
 import type { RoundRecord } from '../../kit/types.ts';
-import { judgeTrend } from '../../kit/verdict.ts';
+import { memoryTrend } from '../../kit/verdict/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LAB = '01-unbounded-cache';
@@ -25,7 +25,7 @@ before(async () => {
   // quiet: the kit's JIT flags, as the checker uses for labs. Without them the hub's post-GC heap
   // drifts up by compiled code for a while (measured with kit/snapshots on this test's workload:
   // 1,282 new code objects, +450 KB over 10 rounds, and +145 plain Objects that were the bounded
-  // GC-event ring filling up), which is V8 tiering up, not a leak; FACTS shows leaks are unchanged.
+  // GC-event ring filling up), which is V8 tiering up, not a leak.
   hub = await startLab({ entry: path.join(ROOT, 'test/hub/fixtures/hub-entry.ts'), displayName: 'the hub', listenTimeoutMs: 20_000, quiet: true });
 });
 
@@ -72,12 +72,12 @@ it('keeps its post-GC heap flat across connections, lab starts and stops, and lo
     const sample = await hub.sample(true, { gcCount: 4, settleMs: 50 });
     rounds.push({ ops, measured: r >= WARMUP_ROUNDS, sample });
   }
-  const trend = judgeTrend(rounds, 'heapUsed');
+  const trend = memoryTrend(rounds, 'heap objects');
   const heaps = rounds.map((r) => `${(r.sample.heapUsed / 1024).toFixed(0)} KiB`).join(', ');
   t.diagnostic(`post-GC heapUsed per round: ${heaps}; slope ${Math.round(trend.bytesPerOp)} B/connection, noise ${Math.round(trend.noiseBytes)} B`);
-  assert.equal(
-    trend.leaking,
-    false,
+  assert.notEqual(
+    trend.decision,
+    'leak',
     `the hub's post-GC heap grew ${Math.round(trend.bytesPerOp)} B per connection (growth ${Math.round(trend.growthBytes)} B, noise ${Math.round(trend.noiseBytes)} B): ${heaps}`,
   );
   // And a hard ceiling on growth per visitor, whatever the noise: a retained socket costs kilobytes.
