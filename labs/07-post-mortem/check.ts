@@ -18,7 +18,7 @@ const { statsEveryMs } = tunables.checked;
 
 const PRODUCTS = 'every product answered under load is the catalogue\u2019s';
 const TOTALS = 'every checkout under load answers the basket\u2019s total, awaiting payment';
-const OWN_PAYMENT = 'an order is paid by its own webhook, with one receipt';
+const OWN_PAYMENT = 'an order is paid by its own webhook, with one receipt; a declined one gets none';
 const UNPAID = 'an order nobody paid for stays awaiting payment';
 
 interface OrderAnswer {
@@ -48,7 +48,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
   const tally = new LoadTally();
   tally.promise(PRODUCTS, (kept) => `${kept} product pages under load matched the catalogue.`);
   tally.promise(TOTALS, (kept) => `${kept} checkouts under load answered the basket's total, awaiting payment.`);
-  tally.promise(OWN_PAYMENT, (kept) => `${kept} orders paid under load, with other customers paying at the same time, were each marked paid with one receipt.`);
+  tally.promise(OWN_PAYMENT, (kept) => `${kept} orders paid (or declined) under load, with other customers paying at the same time, were each marked so, with one receipt for a payment and none for a decline.`);
   tally.promise(UNPAID, (kept) => `${kept} orders looked at but not paid stayed awaiting payment while other orders were paid around them.`);
 
   /** Check one answer of a visit as it arrives. */
@@ -83,11 +83,12 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
           count(answer);
           checkAnswer(number, answer, method, path);
         });
-        if (outcome.then === 'paid' && outcome.orderId) {
+        if ((outcome.then === 'paid' || outcome.then === 'payment failed') && outcome.orderId) {
           const answer = await get(ctx, `/orders/${outcome.orderId}`);
           count(answer);
           const order = parse<OrderAnswer>(answer.body);
-          tally.check(OWN_PAYMENT, order?.status === 'paid' && order.receiptsSent === 1, () => `the provider called back 'paid' for ${outcome.orderId}, yet GET /orders/${outcome.orderId} answered status '${order?.status ?? answer.status}' with ${order?.receiptsSent ?? '?'} receipt(s): the payment went to another order, or nowhere.`);
+          const receipts = outcome.then === 'paid' ? 1 : 0;
+          tally.check(OWN_PAYMENT, order?.status === outcome.then && order.receiptsSent === receipts, () => `the provider called back '${outcome.then === 'paid' ? 'paid' : 'failed'}' for ${outcome.orderId}, yet GET /orders/${outcome.orderId} answered status '${order?.status ?? answer.status}' with ${order?.receiptsSent ?? '?'} receipt(s): the callback went to another order, or nowhere.`);
         }
       } catch (error) {
         result.sent += 1;

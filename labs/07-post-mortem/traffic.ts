@@ -1,6 +1,7 @@
 /**
  * A day of the shop's traffic, replayed: customers browse a product, put two in a cart, check out,
- * and then pay, come back to look at their order, or leave, as real customers do. The checker
+ * and then pay (now and then the bank declines), come back to look at their order, or leave, as
+ * real customers do. The checker
  * drives the same visits; run this file to drive them at your own server until you stop it:
  *
  *   node --import tsx labs/07-post-mortem/traffic.ts http://127.0.0.1:3000
@@ -22,7 +23,7 @@ export type Send = (method: 'GET' | 'POST', path: string, body?: unknown) => Pro
 /** What a visit did: the order it placed (if the checkout worked) and what the customer did next. */
 export interface VisitOutcome {
   orderId?: string;
-  then: 'paid' | 'looked at the order' | 'left';
+  then: 'paid' | 'payment failed' | 'looked at the order' | 'left';
 }
 
 /** The two products customer number `n` buys, and how many of the first. */
@@ -52,8 +53,10 @@ export async function visit(
   const checkout = await step('POST', `/carts/${cartId}/checkout`, {});
   const orderId = checkout.status === 201 ? (JSON.parse(checkout.body) as { id: string }).id : undefined;
   if (n % 3 === 0 && orderId) {
-    await step('POST', '/webhooks/payments', { orderId, status: 'paid' });
-    return { orderId, then: 'paid' };
+    // One payment in three is declined by the bank.
+    const status = n % 9 === 6 ? 'failed' : 'paid';
+    await step('POST', '/webhooks/payments', { orderId, status });
+    return { orderId, then: status === 'paid' ? 'paid' : 'payment failed' };
   }
   if (n % 3 === 1 && orderId) {
     await step('GET', `/orders/${orderId}`);

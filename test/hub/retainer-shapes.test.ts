@@ -11,9 +11,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLabContext, loadCheckPlan } from '../../kit/check-plans.ts';
 import { startLab } from '../../kit/lab-process.ts';
+import { findLab, loadCourse } from '../../kit/manifest.ts';
 import { analyseSnapshots, nameShape, type SnapshotAnalysis } from '../../kit/snapshots/index.ts';
+import { learnerFilesFor } from '../fixtures/learner-files.ts';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/labs/07-post-mortem/leak-event-per-order.ts');
+const course = loadCourse();
+const LAB = findLab(course, '07');
+/** The learner file stored as a patch of the solution, written out as a runnable copy. */
+const FIXTURE = learnerFilesFor(LAB, course.root).find((file) => file.source.endsWith('leak-event-per-order.patch'))!.file;
 
 describe('names made per key read as one shape', () => {
   const table: [string, string][] = [
@@ -37,7 +42,7 @@ describe('a once-listener per order on its own event name (lab 07 fixture)', () 
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'leaklab-retainer-shapes-'));
-    const check = await loadCheckPlan(path.resolve(import.meta.dirname, '../../labs/07-post-mortem'));
+    const check = await loadCheckPlan(LAB.dir);
     const lab = await startLab({ entry: FIXTURE, env: check.env, blockedAfterMs: 20_000 });
     try {
       const ctx = createLabContext(lab);
