@@ -10,7 +10,7 @@ import type { CrashRun } from '../kit/lab-checks/lab-check.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
 import { loadCourse } from '../kit/manifest.ts';
 import type { RoundRecord, Verdict } from '../kit/types.ts';
-import type { Variant } from './lab-session.ts';
+import type { Variant } from './protocol.ts';
 
 /** What the hub needs to know about a lab. */
 export interface HubLab {
@@ -25,7 +25,21 @@ export interface HubLab {
   root: string;
   /** Set when the lab is meant to be run until it dies of its heap cap (its check says so). */
   crashRun?: CrashRun;
+  /** What the lab's fixtures count, by gauge name, in words for the panel's gauges table. */
+  gaugeLabels: Record<string, string>;
 }
+
+/**
+ * Gauge names in words. Until each lab's check plan carries its gauges with their labels, they are
+ * kept here, the hub's one contact with the kit, never in the browser.
+ */
+const GAUGE_LABELS: Record<string, string> = {
+  busListeners: "bus 'update' listeners",
+  connectedClients: 'connected clients',
+  dbCalls: 'database calls',
+  catalogLoads: 'price tables loaded',
+  uploadBodiesHeld: 'upload bodies held',
+};
 
 /** The labs of the course manifest (labs/course.json), validated by the kit. */
 export function loadHubCourse(root: string): HubLab[] {
@@ -38,6 +52,7 @@ export function loadHubCourse(root: string): HubLab[] {
     labPage: lab.labPage,
     serverFile: lab.serverFile,
     solutionFile: lab.solutionFile,
+    gaugeLabels: GAUGE_LABELS,
     ...(labCheckFor(lab.id)?.crashRun ? { crashRun: labCheckFor(lab.id)!.crashRun } : {}),
   }));
 }
