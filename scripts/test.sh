@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The tests run learners' commands; their workspace copies go to a scratch folder, never to the
+# project's own workspace/ (kit/workspace.ts). It sits under output/ so that the copies still
+# resolve the project's node_modules.
+mkdir -p output
+LEAKLAB_WORKSPACE="$(mktemp -d "$PWD/output/test-workspace-XXXXXX")"
+export LEAKLAB_WORKSPACE
+trap 'rm -rf "$LEAKLAB_WORKSPACE"' EXIT
+
 echo "== type-check"
 npx tsc --noEmit
 
