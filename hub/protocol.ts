@@ -36,6 +36,18 @@ export interface SessionState {
   reason?: string;
   /** Short category of the crash: 'out of memory', 'killed', 'crashed', 'blocked', ... */
   exitReason?: string;
+  /** The learner's file changed since this server started: it runs the old code. */
+  stale?: boolean;
+}
+
+/** The learner's last check of a lab, as kept in the progress store (`leaklab list` reads it too). */
+export interface LastCheckView {
+  /** 'pass', 'leak', 'broken', 'error', and any status the checker adds later. */
+  status: string;
+  /** ISO time of the check. */
+  at: string;
+  bytesPerOp: number;
+  operation: string;
 }
 
 /** The lab's one job at a time: a load run, a check, or a snapshot (written, then compared). */
@@ -96,6 +108,23 @@ export interface LabState {
   analysis: ComparisonView | null;
   crashRun: CrashRun | null;
   nearLimit: Record<Variant, string | null>;
+  /** The learner's file, relative to the project root (what they edit). */
+  file: string;
+  /** The learner's last check (kept across hub restarts) and, since the hub started, the last verdict in full. */
+  lastCheck: LastCheckView | null;
+  verdict: { variant: Variant; verdict: Verdict } | null;
+  /** Hints revealed so far, and how many the lab has. */
+  hints: string[];
+  hintCount: number;
+  /** The LEAKLAB_* settings both servers run with: the checker's own. */
+  tunables: Record<string, string>;
+}
+
+/** What a reset did. */
+export interface ResetView {
+  file: string;
+  backup?: string;
+  unchanged: boolean;
 }
 
 /** A lab as GET /api/hub lists it. */
@@ -109,6 +138,18 @@ export interface HubLabInfo {
   crashRun?: CrashRun;
   /** What the lab's fixtures count, by gauge name, in words ("bus 'update' listeners"). */
   gaugeLabels: Record<string, string>;
+}
+
+/** One lab in GET /api/progress: where the learner stands (the labs index shows it). */
+export interface LabProgress {
+  id: string;
+  number: string;
+  title: string;
+  labPage: string;
+  file: string;
+  lastCheck: LastCheckView | null;
+  hintsShown: number;
+  hints: number;
 }
 
 /** GET /api/hub. */
@@ -179,6 +220,10 @@ export interface ClientEvents {
   'lab:check': (request: VariantRequest, ack: Ack<{ verdict: Verdict }>) => void;
   'lab:snapshot': (request: SnapshotRequest, ack: Ack<{ name: string; analysis?: ComparisonView }>) => void;
   'lab:compare-near-limit': (request: VariantRequest, ack: Ack<{ analysis: ComparisonView }>) => void;
+  /** Stop and start again, with the learner's file as it is now. */
+  'lab:restart': (request: VariantRequest, ack: Ack<{ state: SessionState }>) => void;
+  'lab:hint': (request: LabRequest, ack: Ack<{ hints: string[]; total: number }>) => void;
+  'lab:reset': (request: LabRequest, ack: Ack<{ reset: ResetView }>) => void;
 }
 
 /** What the hub pushes to the pages in a lab's room. */
@@ -193,6 +238,9 @@ export interface ServerEvents {
   'lab:verdict': (payload: { lab: string; variant: Variant; verdict: Verdict }) => void;
   'lab:snapshot': (payload: { lab: string; variant: Variant; role: 'baseline' | 'later' | 'near-limit'; name: string }) => void;
   'lab:analysis': (payload: { lab: string; analysis: ComparisonView }) => void;
+  /** The learner's last check changed (a check from any page, or a reset). */
+  'lab:last-check': (payload: { lab: string; lastCheck: LastCheckView | null }) => void;
+  'lab:hints': (payload: { lab: string; hints: string[]; total: number }) => void;
 }
 
 /** Load sizes the panel offers (operations per click). */

@@ -18,9 +18,9 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import { cutOff, fallenBehind } from './backpressure.ts';
-import { loadHubCourse } from './kit-bridge.ts';
+import { hubOutputDir, lastCheckOf, loadHubCourse, shownHints } from './kit-bridge.ts';
 import { originPolicy, refusal } from './origin.ts';
-import { LOAD_SIZES, type ClientEvents, type HubInfo, type ReplyOf, type ServerEvents } from './protocol.ts';
+import { LOAD_SIZES, type ClientEvents, type HubInfo, type LabProgress, type ReplyOf, type ServerEvents } from './protocol.ts';
 import { RequestError, countOf, labOf, roleOf, variantOf } from './requests.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { sourcePage } from './source-page.ts';
@@ -33,8 +33,6 @@ export interface HubOptions {
   port?: number;
   /** Project root (default: the folder above hub/). */
   root?: string;
-  /** Where snapshots go (default <root>/output): tests pass a temporary folder. */
-  outputDir?: string;
   /** Milliseconds between live samples of a running lab (default 400). */
   sampleEveryMs?: number;
   /** Heap cap of lab processes in MB (default: the kit's). */
@@ -66,7 +64,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const distDir = path.join(root, 'dist');
   const labs = loadHubCourse(root);
   const labIds = labs.map((lab) => lab.id);
-  const store = new SnapshotStore(path.join(options.outputDir ?? path.join(root, 'output'), 'snapshots'));
+  // Snapshots go to output/snapshots (LEAKLAB_OUTPUT moves output/: tests use a temporary folder).
+  const store = new SnapshotStore(path.join(hubOutputDir(root), 'snapshots'));
 
   const app = express();
   app.disable('x-powered-by');
@@ -123,6 +122,9 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     'lab:check': async (payload) => ({ verdict: await benchOf(payload).check(variantOf(payload)) }),
     'lab:snapshot': async (payload) => benchOf(payload).snapshot(variantOf(payload), roleOf(payload)),
     'lab:compare-near-limit': async (payload) => ({ analysis: await benchOf(payload).compareNearLimit(variantOf(payload)) }),
+    'lab:restart': async (payload) => ({ state: await benchOf(payload).restart(variantOf(payload)) }),
+    'lab:hint': async (payload) => benchOf(payload).hint(),
+    'lab:reset': async (payload) => ({ reset: benchOf(payload).reset() }),
   };
 
   io.on('connection', (socket) => {
@@ -186,6 +188,20 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       })),
     };
     res.json(info);
+  });
+  // Where the learner stands in every lab: the same progress store as `leaklab list`.
+  api.get('/progress', (_req, res) => {
+    const progress: LabProgress[] = labs.map((lab) => ({
+      id: lab.id,
+      number: lab.number,
+      title: lab.title,
+      labPage: lab.labPage,
+      file: path.relative(root, lab.serverFile).split(path.sep).join('/'),
+      lastCheck: lastCheckOf(lab) ?? null,
+      hintsShown: shownHints(lab).length,
+      hints: lab.hints.length,
+    }));
+    res.json(progress);
   });
   api.get('/snapshots/:name', async (req, res) => {
     const file = await store.resolve(req.params.name);

@@ -1,16 +1,20 @@
 /**
  * One lab in the hub: its two servers (the learner's and the solution), its baseline and near-limit
- * snapshots, its last comparison, and its one job at a time (a load run, a check, or a snapshot and
- * its comparison). Everything a page can ask of a lab is a method here; server.ts only checks the
+ * snapshots, its last comparison and verdict, its one job at a time (a load run, a check, or a
+ * snapshot and its comparison), and a watch on the learner's file: when it changes, the running
+ * server is out of date, the page says so and offers a restart, and nothing compares or snapshots
+ * the old code. Everything a page can ask of a lab is a method here; server.ts only checks the
  * request and calls it. What happens is told to the lab's room through `emit`.
  */
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnalysisProgress } from '../kit/snapshots/index.ts';
 import type { Verdict } from '../kit/types.ts';
 import { analyseInWorker } from './analyse.ts';
-import { runCheck, runLoad, type HubLab } from './kit-bridge.ts';
+import { lastCheckOf, nextHint, resetLab, runCheck, runLoad, shownHints, type HubLab } from './kit-bridge.ts';
 import { LabSession } from './lab-session.ts';
 import { collectNearLimitSnapshot, nearLimitWritten } from './near-limit.ts';
 import {
@@ -20,6 +24,7 @@ import {
   type JobKind,
   type LabState,
   type LoadOutcome,
+  type ResetView,
   type ServerEvents,
   type SessionState,
   type Variant,
@@ -69,7 +74,12 @@ export class LabWorkbench {
   /** Moving a crash's near-limit snapshot into the store, per variant (a start waits for it). */
   private readonly collecting: Record<Variant, Promise<string | undefined>> = { learner: Promise.resolve(undefined), solution: Promise.resolve(undefined) };
   private analysis: ComparisonView | undefined;
+  private verdict: { variant: Variant; verdict: Verdict } | undefined;
   private job: RunningJob | undefined;
+  /** Hash of the learner's file when their server started (undefined while it is not running). */
+  private startedWith: string | undefined;
+  private watcher: FSWatcher | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WorkbenchOptions) {
     this.lab = options.lab;
@@ -83,9 +93,11 @@ export class LabWorkbench {
         variant,
         entry,
         file: path.relative(options.root, entry),
+        env: lab.tunables,
         events: {
           state: (state) => {
-            options.emit('lab:state', state);
+            if (variant === 'learner' && state.status !== 'running') this.startedWith = undefined;
+            options.emit('lab:state', this.decorate(state));
             if (state.status === 'crashed' && lab.crashRun) void this.collectAfterCrash(variant);
           },
           sample: (payload) => options.emit('lab:sample', payload),
@@ -97,6 +109,55 @@ export class LabWorkbench {
       });
     };
     this.sessions = { learner: session('learner'), solution: session('solution') };
+    this.watchLearnerFile();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The learner's file
+
+  private async fileHash(): Promise<string | undefined> {
+    try {
+      return createHash('sha1').update(await readFile(this.lab.serverFile)).digest('hex');
+    } catch {
+      return undefined; // deleted: a start will say so
+    }
+  }
+
+  /** True when the learner's server runs code older than their file. */
+  private async learnerStale(): Promise<boolean> {
+    return this.startedWith !== undefined && this.sessions.learner.running() !== undefined && (await this.fileHash()) !== this.startedWith;
+  }
+
+  private decorate(state: SessionState, stale = false): SessionState {
+    return stale ? { ...state, stale } : state;
+  }
+
+  /**
+   * Watch the workspace folder (editors often save by writing a new file and renaming it over the
+   * old one, which a watch on the file itself would miss); a burst of events is one change.
+   */
+  private watchLearnerFile(): void {
+    try {
+      this.watcher = watch(this.lab.workspaceDir, { persistent: false }, (_event, name) => {
+        if (name && name !== path.basename(this.lab.serverFile)) return;
+        clearTimeout(this.watchTimer);
+        this.watchTimer = setTimeout(() => void this.onFileChanged(), 150);
+      });
+      this.watcher.on('error', () => undefined);
+    } catch {
+      // No workspace folder (yet): the page still works, without the out-of-date notice.
+    }
+  }
+
+  private async onFileChanged(): Promise<void> {
+    const stale = await this.learnerStale();
+    this.options.emit('lab:state', this.decorate(this.sessions.learner.state(), stale));
+  }
+
+  private async refuseStale(): Promise<void> {
+    if (await this.learnerStale()) {
+      throw new RequestError('your file changed since your server started: restart it first, so that what you measure is your new code');
+    }
   }
 
   private entryOf(variant: Variant): string {
@@ -119,9 +180,10 @@ export class LabWorkbench {
 
   /** Everything a page needs when it joins. */
   async state(): Promise<LabState> {
+    const stale = await this.learnerStale();
     return {
       lab: this.lab.id,
-      sessions: VARIANTS.map((v) => this.sessions[v].state()),
+      sessions: [this.decorate(this.sessions.learner.state(), stale), this.sessions.solution.state()],
       history: VARIANTS.filter((v) => this.sessions[v].samples.length > 0).map((v) => this.sessions[v].history()),
       job: this.job ? { kind: this.job.kind } : null,
       snapshots: await this.snapshots(),
@@ -129,6 +191,12 @@ export class LabWorkbench {
       analysis: this.analysis ?? null,
       crashRun: this.lab.crashRun ?? null,
       nearLimit: { learner: this.nearLimit.learner ?? null, solution: this.nearLimit.solution ?? null },
+      file: path.relative(this.options.root, this.lab.serverFile),
+      lastCheck: lastCheckOf(this.lab) ?? null,
+      verdict: this.verdict ?? null,
+      hints: shownHints(this.lab),
+      hintCount: this.lab.hints.length,
+      tunables: this.lab.tunables,
     };
   }
 
@@ -142,8 +210,16 @@ export class LabWorkbench {
   async start(variant: Variant): Promise<SessionState> {
     // A start empties V8's diagnostic folder: let a crash's snapshot be moved to the store first.
     await this.collecting[variant];
+    const hash = variant === 'learner' && !this.sessions.learner.running() ? await this.fileHash() : undefined;
     await this.sessions[variant].start();
-    return this.sessions[variant].state();
+    if (hash !== undefined && this.sessions.learner.running()) this.startedWith = hash;
+    return this.decorate(this.sessions[variant].state(), variant === 'learner' && (await this.learnerStale()));
+  }
+
+  /** Stop and start again: the learner's server then runs their file as it is now. */
+  async restart(variant: Variant): Promise<SessionState> {
+    await this.sessions[variant].stop();
+    return this.start(variant);
   }
 
   async stop(variant: Variant): Promise<SessionState> {
@@ -151,9 +227,30 @@ export class LabWorkbench {
     return this.sessions[variant].state();
   }
 
-  /** Both servers side by side. */
+  /** Both servers side by side; a learner's server running old code is restarted first. */
   async compare(): Promise<SessionState[]> {
+    if (await this.learnerStale()) await this.sessions.learner.stop();
     return Promise.all(VARIANTS.map((v) => this.start(v)));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Hints and reset (the same progress store and backups as `leaklab hint` and `leaklab reset`)
+
+  hint(): { hints: string[]; total: number } {
+    const answer = { hints: nextHint(this.lab), total: this.lab.hints.length };
+    this.options.emit('lab:hints', { lab: this.lab.id, ...answer });
+    return answer;
+  }
+
+  /** The learner's file back as shipped; their version is kept in output/backups. */
+  reset(): ResetView {
+    if (this.job?.kind === 'check') throw new RequestError('a check of your file is running: wait for it to finish');
+    const outcome = resetLab(this.lab);
+    if (!outcome.unchanged) {
+      this.verdict = undefined;
+      this.options.emit('lab:last-check', { lab: this.lab.id, lastCheck: null });
+    }
+    return outcome;
   }
 
   /** A forced full GC in every running server; a burst of requests shares the GC in flight. */
@@ -188,8 +285,9 @@ export class LabWorkbench {
   }
 
   /** The same workload against every running server at once, so a comparison is fair. */
-  load(count: number): Promise<{ results: LoadOutcome[]; operation: string }> {
+  async load(count: number): Promise<{ results: LoadOutcome[]; operation: string }> {
     const targets = this.targetsForLoad();
+    await this.refuseStale();
     return this.exclusive('load', async (signal) => {
       const results = await Promise.all(
         targets.map((s) =>
@@ -259,7 +357,9 @@ export class LabWorkbench {
     return this.exclusive('check', async (signal) => {
       this.options.emit('lab:check-start', { lab: this.lab.id, variant });
       const verdict = await runCheck(this.lab, variant, signal, (round) => this.options.emit('lab:check-round', { lab: this.lab.id, variant, round }));
+      this.verdict = { variant, verdict };
       this.options.emit('lab:verdict', { lab: this.lab.id, variant, verdict });
+      if (variant === 'learner') this.options.emit('lab:last-check', { lab: this.lab.id, lastCheck: lastCheckOf(this.lab) ?? null });
       return verdict;
     });
   }
@@ -268,10 +368,11 @@ export class LabWorkbench {
   // Snapshots
 
   /** Write a snapshot of a running server; a later one is compared with the baseline. */
-  snapshot(variant: Variant, role: 'baseline' | 'later'): Promise<{ name: string; analysis?: ComparisonView }> {
+  async snapshot(variant: Variant, role: 'baseline' | 'later'): Promise<{ name: string; analysis?: ComparisonView }> {
     const child = this.sessions[variant].running();
     if (!child) throw new RequestError('start the lab first: snapshots are taken of a running server');
     if (role === 'later' && !this.baselines[variant]) throw new RequestError('take a baseline snapshot first');
+    if (variant === 'learner') await this.refuseStale();
     return this.exclusive('snapshot', async (signal) => {
       this.stage('Writing the snapshot (the server pauses while V8 writes it)');
       const { name, path: file } = await this.options.store.allocate(this.lab.id, variant);
@@ -362,9 +463,11 @@ export class LabWorkbench {
     return this.collecting[variant];
   }
 
-  /** Cancel the job and stop both servers. */
+  /** Cancel the job, stop watching and stop both servers. */
   async close(): Promise<void> {
     this.job?.controller.abort();
+    this.watcher?.close();
+    clearTimeout(this.watchTimer);
     await Promise.all(VARIANTS.map((v) => this.sessions[v].stop().catch(() => undefined)));
   }
 }

@@ -113,7 +113,7 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
   const newObjects = Number((await analysis.locator('tr[data-top="true"] td').nth(1).innerText()).replace(/,/g, ''));
   expect(newObjects).toBeGreaterThanOrEqual(1000);
   await expect(analysis).toContainText('variable `cache`');
-  await expect(analysis.getByRole('link', { name: /labs\/01-unbounded-cache\/server\.ts:\d+/ })).toBeVisible();
+  await expect(analysis.getByRole('link', { name: /01-unbounded-cache\/server\.ts:\d+/ })).toBeVisible();
   await expect(panel.locator('[data-part="downloads"] a').first()).toHaveAttribute('href', /\/api\/snapshots\/01-unbounded-cache-learner-.*\.heapsnapshot$/);
   await analysis.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-3-snapshot-diff.png') });

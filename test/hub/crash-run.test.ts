@@ -14,6 +14,11 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { startHub, type Hub } from '../../hub/server.ts';
+import { useScratchLearner } from './scratch.ts';
+
+// Snapshots, progress and the learner's copies go to scratch folders, never the project's.
+const scratch = useScratchLearner();
+process.once('exit', () => scratch.cleanUp());
 
 const LAB = '07-post-mortem';
 const ROOT = path.resolve(import.meta.dirname, '../..');

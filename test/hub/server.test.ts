@@ -5,9 +5,8 @@
  * lab it started. Snapshot writing, download and pruning too, in a temporary output folder.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
@@ -15,13 +14,15 @@ import { loadCourse } from '../../kit/manifest.ts';
 import { originPolicy, refusal } from '../../hub/origin.ts';
 import { startHub, type Hub } from '../../hub/server.ts';
 import { alive } from './processes.ts';
+import { useScratchLearner } from './scratch.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LAB = '01-unbounded-cache';
 
 let hub: Hub;
 let socket: Socket;
-let output = '';
+const scratch = useScratchLearner();
+const output = scratch.output;
 
 /** A raw GET with exactly the headers given (fetch would not let us forge Host). */
 function get(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -56,15 +57,14 @@ const call = (event: string, payload: unknown) =>
 
 
 before(async () => {
-  output = await mkdtemp(path.join(tmpdir(), 'leaklab-hub-output-'));
-  hub = await startHub({ port: 0, outputDir: output });
+  hub = await startHub({ port: 0 });
   socket = await connect(hub.url);
 });
 
 after(async () => {
   socket?.close();
   await hub?.close();
-  if (output) await rm(output, { recursive: true, force: true });
+  scratch.cleanUp();
 });
 
 describe('origin policy (pure)', () => {
@@ -125,7 +125,7 @@ describe('lab source view (where a retainer path links)', () => {
     const page = await get(`${hub.url}/api/source/${LAB}/learner`, {});
     assert.equal(page.status, 200);
     assert.match(page.body, /<span id="L1">/);
-    assert.match(page.body, /labs\/01-unbounded-cache\/server\.ts/);
+    assert.match(page.body, /01-unbounded-cache\/server\.ts/);
     for (const bad of ['01/learner', `${LAB}/..%2F..%2Fpackage.json`, `..%2Fkit/learner`, `${LAB}/other`]) {
       assert.equal((await get(`${hub.url}/api/source/${bad}`, {})).status, 404, bad);
     }
@@ -212,7 +212,7 @@ describe('the hub over socket.io', () => {
   });
 
   it('stops every lab it started when it closes', async () => {
-    const other = await startHub({ port: 0, outputDir: output });
+    const other = await startHub({ port: 0 });
     const client = io(other.url, { transports: ['websocket'], reconnection: false, extraHeaders: { origin: other.url } });
     await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
     const started = await new Promise<Record<string, any>>((resolve) => client.emit('lab:compare', { lab: LAB }, resolve));

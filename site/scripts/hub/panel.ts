@@ -13,6 +13,7 @@ import type {
   HubLabInfo,
   Job,
   LabState,
+  LastCheckView,
   LoadProgress,
   ReplyOf,
   ServerEvents,
@@ -22,7 +23,7 @@ import type {
 import { count } from '../../../kit/format.ts';
 import type { GcEvent, ProbeSample } from '../../../kit/types.ts';
 import { MemoryChart } from './chart.ts';
-import { analysisHtml, gaugeRows, text, verdictHtml } from './render.ts';
+import { analysisHtml, badge, gaugeRows, text, verdictHtml } from './render.ts';
 
 type HubSocket = Socket<ServerEvents, ClientEvents>;
 
@@ -144,6 +145,12 @@ class PanelController {
       this.onGc(h.variant, h.gc);
     }
     this.job = state.job;
+    const filePath = this.optionalPart('file-path');
+    if (filePath) filePath.textContent = state.file;
+    this.showHints(state.hints, state.hintCount);
+    this.showLastCheck(state.lastCheck);
+    this.showTunables(state.tunables);
+    if (state.verdict) this.showVerdict(state.verdict.variant, state.verdict.verdict);
     if (state.analysis) this.showAnalysis(state.analysis);
     this.showDownloads(state.snapshots.map((s) => s.name));
     this.render();
@@ -189,13 +196,52 @@ class PanelController {
       box.removeAttribute('data-status');
       box.innerHTML = `<p>Checking ${text(WHO[p.variant].toLowerCase())}: rounds of load, a forced GC after each; the rounds appear on the graph in green…</p>`;
     });
-    s.on('lab:verdict', (p) => {
-      const box = this.optionalPart('verdict');
-      if (!this.mine(p) || !box) return;
-      box.hidden = false;
-      box.dataset.status = p.verdict.status;
-      box.innerHTML = verdictHtml(p.verdict, WHO[p.variant]);
-    });
+    s.on('lab:verdict', (p) => this.mine(p) && this.showVerdict(p.variant, p.verdict));
+    s.on('lab:last-check', (p) => this.mine(p) && this.showLastCheck(p.lastCheck));
+    s.on('lab:hints', (p) => this.mine(p) && this.showHints(p.hints, p.total));
+  }
+
+  private showVerdict(variant: Variant, verdict: Parameters<typeof verdictHtml>[0]): void {
+    const box = this.optionalPart('verdict');
+    if (!box) return;
+    box.hidden = false;
+    box.dataset.status = verdict.status;
+    box.innerHTML = verdictHtml(verdict, WHO[variant]);
+  }
+
+  /** The learner's last check, from the progress store the terminal shares (it survives restarts). */
+  private showLastCheck(last: LastCheckView | null): void {
+    const line = this.part('last-check');
+    line.hidden = !last;
+    if (!last) {
+      line.removeAttribute('data-status');
+      return;
+    }
+    line.dataset.status = last.status;
+    const when = new Date(last.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    line.textContent = `Your last check: ${badge(last.status)} (${when})${last.status === 'pass' ? ': fixed.' : '.'}`;
+  }
+
+  private showHints(hints: string[], total: number): void {
+    const list = this.optionalPart('hints');
+    if (!list) return;
+    list.hidden = hints.length === 0;
+    list.innerHTML = hints.map((hint) => `<li>${text(hint)}</li>`).join('');
+    const button = this.el.querySelector<HTMLButtonElement>('button[data-action="hint"]');
+    if (button) {
+      button.textContent = hints.length === 0 ? 'Show a hint' : hints.length < total ? `Next hint (${hints.length} of ${total} shown)` : `All ${total} hints shown`;
+      button.dataset.exhausted = String(hints.length >= total);
+    }
+  }
+
+  /** The checker's settings, which both live servers run with too. */
+  private showTunables(tunables: Record<string, string>): void {
+    const line = this.part('tunables');
+    const entries = Object.entries(tunables);
+    line.hidden = entries.length === 0;
+    line.innerHTML = entries.length
+      ? `Both servers run with the checker's settings, so what you watch is what is judged: ${entries.map(([name, value]) => `<code>${text(name)}=${text(value)}</code>`).join(', ')}.`
+      : '';
   }
 
   private onGc(variant: Variant, events: GcEvent[]): void {
@@ -299,6 +345,22 @@ class PanelController {
         const answer = await ask(this.socket, action === 'start' ? 'lab:start' : 'lab:stop', { lab, variant });
         return answer.ok ? undefined : failed(answer);
       }
+      case 'restart': {
+        const answer = await ask(this.socket, 'lab:restart', { lab, variant });
+        return answer.ok ? 'Restarted with your file as it is now.' : failed(answer);
+      }
+      case 'hint': {
+        const answer = await ask(this.socket, 'lab:hint', { lab });
+        return answer.ok ? undefined : failed(answer);
+      }
+      case 'reset': {
+        const file = this.optionalPart('file-path')?.textContent ?? 'your file';
+        if (!window.confirm(`Put ${file} back as shipped? Your version is kept in output/backups/.`)) return undefined;
+        const answer = await ask(this.socket, 'lab:reset', { lab });
+        if (!answer.ok) return failed(answer);
+        const { reset } = answer;
+        return reset.unchanged ? `${reset.file} is already as shipped: nothing to reset.` : `${reset.file} is back as shipped${reset.backup ? `; your version is saved as ${reset.backup}` : ''}.`;
+      }
       case 'compare': {
         const answer = await ask(this.socket, 'lab:compare', { lab });
         return answer.ok ? undefined : failed(answer);
@@ -359,6 +421,15 @@ class PanelController {
     });
     this.part('status').textContent = [parts.join(' · '), this.note].filter(Boolean).join(' — ');
 
+    const learner = this.states.learner;
+    const stale = this.part('stale');
+    stale.hidden = !(learner?.stale && learner.status === 'running');
+    stale.innerHTML = stale.hidden
+      ? ''
+      : `<p><strong>Your file changed since your server started:</strong> it still runs the old code. ` +
+        `<button type="button" data-action="restart" data-variant="learner">Restart with my changes</button></p>`;
+    this.el.dataset.stale = String(!stale.hidden);
+
     const crashed = VARIANTS.map((v) => this.states[v]).filter((s): s is SessionState => s?.status === 'crashed');
     const alert = this.part('crash');
     alert.hidden = crashed.length === 0;
@@ -389,6 +460,7 @@ class PanelController {
       if (action === 'compare-near-limit') enabled &&= Boolean(this.nearLimit[v]) && !this.job;
       if (action === 'gc') enabled &&= anyRunning;
       if (action === 'check') enabled &&= !this.job;
+      if (action === 'reset') enabled &&= this.job?.kind !== 'check';
       if (action === 'snapshot') enabled &&= anyRunning && !this.job;
       button.disabled = !enabled;
     }
