@@ -20,10 +20,10 @@ import type {
   SessionState,
   Variant,
 } from '../../../hub/protocol.ts';
-import { count } from '../../../kit/format.ts';
+import { count, plural } from '../../../kit/format.ts';
 import type { GcEvent, ProbeSample } from '../../../kit/types.ts';
 import { MemoryChart } from './chart.ts';
-import { analysisHtml, badge, gaugeRows, text, verdictHtml } from './render.ts';
+import { analysisHtml, badge, gaugeRows, plainReason, text, verdictHtml } from './render.ts';
 
 type HubSocket = Socket<ServerEvents, ClientEvents>;
 
@@ -290,10 +290,15 @@ class PanelController {
     this.showProgress(`${WHO[p.variant]}: ${p.done.toLocaleString('en-US')} of ${count(p.total, this.lab.operation)}`, p.done / p.total);
   }
 
+  /** Short buttons ("500") under one label naming the unit, so they fit beside the graph on a phone. */
   private renderLoadButtons(): void {
     const crash = this.lab.crashRun;
+    const label = this.optionalPart('load-label');
+    if (label) label.textContent = `Drive load (${plural(this.lab.operation, 2)}):`;
     this.part('load-buttons').innerHTML =
-      this.info.loadSizes.map((n) => `<button type="button" data-action="load" data-count="${n}">${text(count(n, this.lab.operation))}</button>`).join('') +
+      this.info.loadSizes
+        .map((n) => `<button type="button" data-action="load" data-count="${n}" aria-label="${text(count(n, this.lab.operation))}">${n.toLocaleString('en-US')}</button>`)
+        .join('') +
       (crash
         ? ` <button type="button" data-action="run-to-crash" title="Drives the workload without pause until the server dies of its ${crash.heapMb} MB heap cap">Run until it dies (${aboutTime(crash.aboutSeconds)})</button>`
         : '');
@@ -436,7 +441,7 @@ class PanelController {
     alert.innerHTML = crashed
       .map(
         (s) =>
-          `<p><strong>${text(WHO[s.variant])} (${text(s.file)}) stopped: ${text(s.exitReason ?? 'crashed')}.</strong></p><p>${text(s.reason ?? '')}</p>` +
+          `<p><strong>${text(WHO[s.variant])} (${text(s.file)}) stopped: ${text(s.exitReason ?? 'crashed')}.</strong></p><p>${text(plainReason(s.reason ?? ''))}</p>` +
           `<p>The graph keeps its last points. <button type="button" data-action="start" data-variant="${s.variant}">Restart ${text(WHO[s.variant].toLowerCase())}</button></p>`,
       )
       .join('');
