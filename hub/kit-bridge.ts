@@ -31,8 +31,13 @@ export interface HubLab {
   root: string;
   /** The lab's hints, in the order they are revealed. */
   hints: string[];
-  /** The LEAKLAB_* settings the checker runs the lab with; the live lab runs with the same. */
-  tunables: Record<string, string>;
+  /** The LEAKLAB_* settings the checker runs the lab with. */
+  checkTunables: Record<string, string>;
+  /**
+   * The settings the live servers run with: the checker's, so that what the learner watches is what
+   * is judged; none for a lab run until it dies (its shipped settings make it die within minutes).
+   */
+  liveTunables: Record<string, string>;
   /** Set when the lab is meant to be run until it dies of its heap cap (its check says so). */
   crashRun?: CrashRun;
   /** What the lab's fixtures count, by gauge name, in words for the panel's gauges table. */
@@ -73,7 +78,8 @@ export function loadHubCourse(root: string): HubLab[] {
       workspaceDir: lab.workspaceDir,
       solutionFile: lab.solutionFile,
       hints: lab.hints,
-      tunables: { ...(check?.env ?? {}) },
+      checkTunables: { ...(check?.env ?? {}) },
+      liveTunables: check?.crashRun ? {} : { ...(check?.env ?? {}) },
       gaugeLabels: GAUGE_LABELS,
       info: lab,
       ...(check?.crashRun ? { crashRun: check.crashRun } : {}),

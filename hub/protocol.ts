@@ -116,8 +116,8 @@ export interface LabState {
   /** Hints revealed so far, and how many the lab has. */
   hints: string[];
   hintCount: number;
-  /** The LEAKLAB_* settings both servers run with: the checker's own. */
-  tunables: Record<string, string>;
+  /** The LEAKLAB_* settings the live servers run with, and the ones the checker uses. */
+  tunables: { live: Record<string, string>; check: Record<string, string> };
 }
 
 /** What a reset did. */

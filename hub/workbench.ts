@@ -93,7 +93,7 @@ export class LabWorkbench {
         variant,
         entry,
         file: path.relative(options.root, entry),
-        env: lab.tunables,
+        env: lab.liveTunables,
         events: {
           state: (state) => {
             if (variant === 'learner' && state.status !== 'running') this.startedWith = undefined;
@@ -196,7 +196,7 @@ export class LabWorkbench {
       verdict: this.verdict ?? null,
       hints: shownHints(this.lab),
       hintCount: this.lab.hints.length,
-      tunables: this.lab.tunables,
+      tunables: { live: this.lab.liveTunables, check: this.lab.checkTunables },
     };
   }
 

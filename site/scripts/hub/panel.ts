@@ -234,14 +234,21 @@ class PanelController {
     }
   }
 
-  /** The checker's settings, which both live servers run with too. */
-  private showTunables(tunables: Record<string, string>): void {
+  /** The settings the live servers run with, and exactly what the checker runs with instead if it differs. */
+  private showTunables(tunables: LabState['tunables']): void {
     const line = this.part('tunables');
-    const entries = Object.entries(tunables);
-    line.hidden = entries.length === 0;
-    line.innerHTML = entries.length
-      ? `Both servers run with the checker's settings, so what you watch is what is judged: ${entries.map(([name, value]) => `<code>${text(name)}=${text(value)}</code>`).join(', ')}.`
-      : '';
+    const list = (settings: Record<string, string>) =>
+      Object.entries(settings)
+        .map(([name, value]) => `<code>${text(name)}=${text(value)}</code>`)
+        .join(', ');
+    const same = JSON.stringify(tunables.live) === JSON.stringify(tunables.check);
+    const checkList = list(tunables.check);
+    line.hidden = checkList === '';
+    line.innerHTML = checkList === ''
+      ? ''
+      : same
+        ? `Both servers run with the checker's settings, so what you watch is what is judged: ${checkList}.`
+        : `These servers run with ${list(tunables.live) || 'the settings as shipped'}; the checker runs with ${checkList}, so its rounds are not what you watch here.`;
   }
 
   private onGc(variant: Variant, events: GcEvent[]): void {
