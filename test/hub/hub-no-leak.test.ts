@@ -15,6 +15,7 @@ import { io } from 'socket.io-client';
 import { startLab, type LabProcess } from '../../kit/lab-process.ts';
 import type { ProbeSample, RoundRecord } from '../../kit/types.ts';
 import { GROWTH_OVER_NOISE, judgeTrend } from '../../kit/verdict.ts';
+import { useScratchLearner } from './scratch.ts';
 import { stuckClient } from './stuck-client.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -27,6 +28,8 @@ const MEASURED_ROUNDS = Number(process.env.ROUNDS ?? 7);
 const VISIBLE_LEAK_BYTES = 100;
 
 let hub: LabProcess;
+// The hub process inherits these: its workspace copies and output go to scratch folders.
+const scratch = useScratchLearner();
 
 before(async () => {
   // quiet: the kit's JIT flags, as the checker uses for labs. Without them the hub's post-GC heap
@@ -38,6 +41,7 @@ before(async () => {
 
 after(async () => {
   await hub?.stop();
+  scratch.cleanUp();
 });
 
 type Emit = (event: string, payload: unknown) => Promise<any>;
