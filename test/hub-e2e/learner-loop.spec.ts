@@ -60,6 +60,12 @@ test('fix → the panel says the server is out of date → restart → check PAS
   await panel.getByRole('button', { name: '100 requests' }).click();
   await expect(panel.locator('[data-part="status"]')).toContainText('restart it first');
   await page.screenshot({ path: path.join(SHOTS, 'hub-loop-1-out-of-date.png') });
+  // "View my file" shows the file as it is now, with numbered lines.
+  const view = panel.getByRole('link', { name: 'View my file' });
+  await expect(view).toHaveAttribute('href', `/api/source/${lab}/learner`);
+  const source = await page.request.get(`${hub.url}/api/source/${lab}/learner`);
+  expect(await source.text()).toContain('<span id="L1">');
+  expect(await source.text()).toContain('// Fix:');
   await stale.getByRole('button', { name: 'Restart with my changes' }).click();
   await expect(stale).toBeHidden({ timeout: 30_000 });
   await expect(panel).toHaveAttribute('data-learner', 'running');

@@ -147,6 +147,8 @@ class PanelController {
     this.job = state.job;
     const filePath = this.optionalPart('file-path');
     if (filePath) filePath.textContent = state.file;
+    // Set here, not in the static page: the source view exists only when the hub serves the page.
+    this.optionalPart<HTMLAnchorElement>('view-file')?.setAttribute('href', `/api/source/${encodeURIComponent(this.lab.id)}/learner`);
     this.showHints(state.hints, state.hintCount);
     this.showLastCheck(state.lastCheck);
     this.showTunables(state.tunables);

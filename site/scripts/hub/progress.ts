@@ -3,7 +3,7 @@
  * last check from the progress store the terminal shares (`leaklab list` shows the same). Served
  * any other way, the component keeps its offline text.
  */
-import type { LabProgress } from '../../../hub/protocol.ts';
+import type { HubInfo, LabProgress } from '../../../hub/protocol.ts';
 import { badge, text } from './render.ts';
 
 export async function mountLabProgress(): Promise<void> {
@@ -11,6 +11,10 @@ export async function mountLabProgress(): Promise<void> {
   if (!box) return;
   let labs: LabProgress[];
   try {
+    // Ask whether the hub serves this page first (the static build answers /api/hub with "none"),
+    // so a page served without the hub requests nothing that fails.
+    const hub = await fetch('/api/hub', { headers: { accept: 'application/json' } });
+    if (!hub.ok || ((await hub.json()) as Partial<HubInfo>).hub !== 'leaklab') return;
     const response = await fetch('/api/progress', { headers: { accept: 'application/json' } });
     if (!response.ok) return;
     labs = (await response.json()) as LabProgress[];
