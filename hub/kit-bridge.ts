@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { checkLab } from '../kit/check.ts';
-import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
+import { createLabContext, loadCheckPlan } from '../kit/check-plans.ts';
 import { resetLearnerFile, type ResetOutcome } from '../kit/learner-file.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
 import { loadCourse, type LabInfo } from '../kit/manifest.ts';
@@ -29,6 +29,8 @@ export interface HubLab {
   solutionFile: string;
   /** Project root, to show files relative to it. */
   root: string;
+  /** labs/<id>, where the lab's check plan lives. */
+  dir: string;
   /** The lab's hints, in the order they are revealed. */
   hints: string[];
   /** The LEAKLAB_* settings the checker runs the lab with. */
@@ -38,53 +40,43 @@ export interface HubLab {
    * is judged; none for a lab run until it dies (its shipped settings make it die within minutes).
    */
   liveTunables: Record<string, string>;
-  /** Set when the lab is meant to be run until it dies of its heap cap (its check says so). */
+  /** Set when the lab is meant to be run until it dies of its heap cap (the manifest says so). */
   crashRun?: CrashRun;
-  /** What the lab's fixtures count, by gauge name, in words for the panel's gauges table. */
-  gaugeLabels: Record<string, string>;
   /** The manifest's record, for reset. */
   info: LabInfo;
 }
 
 /**
- * Gauge names in words. Until each lab's check plan carries its gauges with their labels, they are
- * kept here, the hub's one contact with the kit, never in the browser.
+ * The labs of the course manifest (labs/course.json), validated by the kit, each with the settings
+ * of its check plan (labs/NN-name/check.ts). A learner without a copy of a lab in their workspace
+ * gets one here, so the panel always has a file to run. Gauge labels come with every sample
+ * (the probe reads them from the lab's fixtures), so they are not listed here.
  */
-const GAUGE_LABELS: Record<string, string> = {
-  busListeners: "bus 'update' listeners",
-  connectedClients: 'connected clients',
-  dbCalls: 'database calls',
-  catalogLoads: 'price tables loaded',
-  uploadBodiesHeld: 'upload bodies held',
-};
-
-/**
- * The labs of the course manifest (labs/course.json), validated by the kit. A learner without a
- * copy of a lab in their workspace gets one here, so the panel always has a file to run.
- */
-export function loadHubCourse(root: string): HubLab[] {
+export async function loadHubCourse(root: string): Promise<HubLab[]> {
   const course = loadCourse(root);
   ensureWorkspace(course.labs);
-  return course.labs.map((lab) => {
-    const check = labCheckFor(lab.id);
-    return {
-      root,
-      id: lab.id,
-      number: lab.number,
-      title: lab.title,
-      operation: lab.operation,
-      labPage: lab.labPage,
-      serverFile: lab.serverFile,
-      workspaceDir: lab.workspaceDir,
-      solutionFile: lab.solutionFile,
-      hints: lab.hints,
-      checkTunables: { ...(check?.env ?? {}) },
-      liveTunables: check?.crashRun ? {} : { ...(check?.env ?? {}) },
-      gaugeLabels: GAUGE_LABELS,
-      info: lab,
-      ...(check?.crashRun ? { crashRun: check.crashRun } : {}),
-    };
-  });
+  return Promise.all(
+    course.labs.map(async (lab) => {
+      const checkTunables = { ...(await loadCheckPlan(lab.dir)).env };
+      return {
+        root,
+        dir: lab.dir,
+        id: lab.id,
+        number: lab.number,
+        title: lab.title,
+        operation: lab.operation,
+        labPage: lab.labPage,
+        serverFile: lab.serverFile,
+        workspaceDir: lab.workspaceDir,
+        solutionFile: lab.solutionFile,
+        hints: lab.hints,
+        checkTunables,
+        liveTunables: lab.crashRun ? {} : checkTunables,
+        info: lab,
+        ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),
+      };
+    }),
+  );
 }
 
 /** Where the hub writes (snapshots): the project's output folder, or LEAKLAB_OUTPUT. */
@@ -103,13 +95,15 @@ export async function runLoad(
   signal: AbortSignal,
   onProgress: (done: number) => void,
 ): Promise<number> {
-  const check = labCheckFor(lab.id);
-  if (!check) throw new Error(`the checker has no workload for ${lab.id}`);
+  const check = await loadCheckPlan(lab.dir);
   const ctx = createLabContext(child, { signal, onProgress: (done) => onProgress(done) });
+  // A run of its own per press: clients it keeps open for the check's sake close with it.
+  const run = await check.start(ctx);
   try {
-    const result = await check.runRound(ctx, count);
+    const result = await run.round(count);
     return result.ok;
   } finally {
+    await run.close();
     ctx.close();
   }
 }

@@ -136,8 +136,6 @@ export interface HubLabInfo {
   labPage: string;
   /** Set for a lab meant to be run until it dies (lab 07). */
   crashRun?: CrashRun;
-  /** What the lab's fixtures count, by gauge name, in words ("bus 'update' listeners"). */
-  gaugeLabels: Record<string, string>;
 }
 
 /** One lab in GET /api/progress: where the learner stands (the labs index shows it). */

@@ -62,7 +62,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const host = options.host ?? '127.0.0.1';
   const root = options.root ?? ROOT;
   const distDir = path.join(root, 'dist');
-  const labs = loadHubCourse(root);
+  const labs = await loadHubCourse(root);
   const labIds = labs.map((lab) => lab.id);
   // Snapshots go to output/snapshots (LEAKLAB_OUTPUT moves output/: tests use a temporary folder).
   const store = new SnapshotStore(path.join(hubOutputDir(root), 'snapshots'));
@@ -183,7 +183,6 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         title: lab.title,
         operation: lab.operation,
         labPage: lab.labPage,
-        gaugeLabels: lab.gaugeLabels,
         ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),
       })),
     };

@@ -40,6 +40,20 @@ export interface LabInfo {
   labPage: string;
   /** Progressive hints, at least three; the last one is close to the answer. */
   hints: string[];
+  /**
+   * Set for a lab meant to be run until it dies of its heap cap (the post-mortem capstone): the hub
+   * starts it under this cap with a snapshot written near the heap limit, and offers "run until it
+   * dies". Other labs leave it unset.
+   */
+  crashRun?: CrashRun;
+}
+
+/** How a lab is run to its death in the hub (see LabInfo.crashRun). */
+export interface CrashRun {
+  /** --max-old-space-size for the run, MiB: small enough that the crash comes within minutes. */
+  heapMb: number;
+  /** Roughly how long the lab's own workload takes to exhaust that cap here, seconds (shown to the learner). */
+  aboutSeconds: number;
 }
 
 export interface Course {
@@ -61,14 +75,11 @@ export class CourseError extends Error {
   }
 }
 
-/** The operations a checker knows how to drive (see kit/load/). */
-export const OPERATIONS = ['request', 'SSE connection', 'price refresh', 'socket.io connection', 'upload'] as const;
-
 const MANIFEST_PATH = path.join('labs', 'course.json');
 const ID_PATTERN = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const SITE_PATH_PATTERN = /^\/(?:[a-z0-9-]+\/)+$/;
 const MIN_HINTS = 3;
-const LAB_KEYS = ['id', 'title', 'cause', 'operation', 'coursePage', 'hints'] as const;
+const LAB_KEYS = ['id', 'title', 'cause', 'operation', 'coursePage', 'hints', 'crashRun'] as const;
 const COURSE_KEYS = ['$schema', 'labs'] as const;
 
 /** The project root: the folder that holds kit/ (this file lives in kit/). */
@@ -150,9 +161,11 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
   const cause = requireText(entry.cause, `${label}.cause`, problems);
   if (cause !== undefined && cause.includes('\n')) problems.push(`${label}.cause must be one line`);
 
-  const operation = entry.operation;
-  if (typeof operation !== 'string' || !(OPERATIONS as readonly string[]).includes(operation)) {
-    problems.push(`${label}.operation must be one of ${OPERATIONS.map((o) => `"${o}"`).join(', ')}, got ${show(operation)}`);
+  // The unit of load as a learner says it ('request', 'price refresh'); the lab's check.ts drives it.
+  const operation = requireText(entry.operation, `${label}.operation`, problems);
+  const crashRun = entry.crashRun;
+  if (crashRun !== undefined && !(isRecord(crashRun) && isPositive(crashRun.heapMb) && isPositive(crashRun.aboutSeconds) && Object.keys(crashRun).length === 2)) {
+    problems.push(`${label}.crashRun must be { "heapMb": <MiB>, "aboutSeconds": <seconds> }, got ${show(crashRun)}`);
   }
 
   const coursePage = entry.coursePage;
@@ -179,7 +192,7 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
     slug: idMatch[2]!,
     title: title ?? '',
     cause: cause ?? '',
-    operation: typeof operation === 'string' ? operation : '',
+    operation: operation ?? '',
     dir,
     shippedFile: path.join(dir, 'server.ts'),
     workspaceDir,
@@ -189,9 +202,11 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
     coursePage: typeof coursePage === 'string' ? coursePage : '',
     labPage: `/labs/${labId}/`,
     hints: Array.isArray(hints) ? hints.map(String) : [],
+    ...(isRecord(crashRun) ? { crashRun: { heapMb: Number(crashRun.heapMb), aboutSeconds: Number(crashRun.aboutSeconds) } } : {}),
   };
   for (const [what, file] of [
     ['server', info.shippedFile],
+    ['check plan', path.join(dir, 'check.ts')],
     ['solution', info.solutionFile],
     ['README', info.readme],
   ] as const) {
@@ -222,6 +237,10 @@ function requireText(value: unknown, where: string, problems: string[]): string 
     return undefined;
   }
   return value;
+}
+
+function isPositive(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

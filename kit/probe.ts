@@ -10,7 +10,7 @@
 import net from 'node:net';
 import v8 from 'node:v8';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
-import { readGauges } from './gauges.ts';
+import { gaugeLabels, readGauges } from './lab-api.ts';
 import type { GcEvent, ProbeSample } from './types.ts';
 
 /** Requests the parent sends. `id` pairs a reply with its request. */
@@ -75,11 +75,11 @@ async function takeSample(gc: boolean, gcCount = 2, settleMs = 5): Promise<Probe
     external: memory.external,
     arrayBuffers: memory.arrayBuffers,
     rss: memory.rss,
-    oldSpaceUsed: spaces.old_space ?? 0,
     spaces,
     heapSizeLimit: v8.getHeapStatistics().heap_size_limit,
     activeResources: countActiveResources(),
     gauges: readGauges(),
+    gaugeLabels: gaugeLabels(),
   };
 }
 

@@ -45,7 +45,7 @@ export function listCommand(term: Terminal, options: { json?: boolean } = {}): n
     term.out(JSON.stringify(labs, null, 2));
     return 0;
   }
-  term.out('Labs (status of your file at its last check, from the terminal or the hub):\n');
+  term.out('Labs (status of your workspace/<lab>/server.ts at its last check, from the terminal or the hub):\n');
   for (const lab of labs) {
     const status = lab.checkedAt ? `${SHOWN[lab.status] ?? lab.status} (${lab.checkedAt.slice(0, 16).replace('T', ' ')})` : 'not checked';
     const hints = lab.hintsShown ? `, ${lab.hintsShown}/${lab.hints} hints` : '';

@@ -20,7 +20,7 @@ export interface RetainerTree {
 
 /**
  * References made by Leak Lab's own instrumentation, not by the program: the gauge registry
- * (kit/gauges.ts) hangs off a global symbol and its closures reach the labs' fixtures. Walking
+ * (kit/lab-api.ts) hangs off a global symbol and its closures reach the labs' fixtures. Walking
  * through it would explain a leak by our counters instead of the learner's code, so it is skipped.
  */
 const INSTRUMENTATION_EDGES = new Set(['<symbol leaklab.gauges>']);

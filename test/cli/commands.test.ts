@@ -18,7 +18,7 @@ before(() => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'leaklab-course-'));
   cpSync(path.join(ROOT, 'labs'), path.join(scratch, 'labs'), { recursive: true });
   cpSync(path.join(ROOT, 'solutions'), path.join(scratch, 'solutions'), { recursive: true });
-  // The labs import ../../kit/gauges.ts and packages: point the copy at the real ones.
+  // The labs import ../../kit/lab-api.ts and packages: point the copy at the real ones.
   symlinkSync(path.join(ROOT, 'kit'), path.join(scratch, 'kit'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(scratch, 'node_modules'));
   cpSync(path.join(ROOT, 'package.json'), path.join(scratch, 'package.json'));

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Server as SocketServer } from 'socket.io';
-import { readGauges } from '../../kit/gauges.ts';
+import { readGauges } from '../../kit/lab-api.ts';
 import { openSocketClient, openSseClient } from '../../kit/load/index.ts';
 import { loadCourse, type LabInfo } from '../../kit/manifest.ts';
 

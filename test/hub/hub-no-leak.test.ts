@@ -2,11 +2,11 @@
  * The hub itself must not leak, nor hold memory for a client that stops reading: a learner leaves
  * it running for a day while pages connect and leave, labs start and stop and load runs come and
  * go, and a frozen tab can stop reading at any time. We run the hub under the kit's own machinery
- * (startLab: probe, forced GC, post-GC samples) and judge its heap with the checker's trend rule
- * (Theil–Sen slope against the noise floor). One operation = one browser connection.
+ * (startLab: probe, forced GC, post-GC samples) and measure its heap with the checker's trend
+ * statistics (kit/verdict: a robust slope and its margin). One operation = one browser connection.
  *
- * Sized so that it can see a leak of 100 B per connection: the growth it calls a leak (5× the
- * noise floor) must be under 100 B × the connections measured, and the test checks that it was.
+ * Sized so that it can see a leak of 100 B per connection: the slope's margin must be under half of
+ * that, so that 100 B would stand clear of it, and the test checks that this run was that precise.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { after, before, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { startLab, type LabProcess } from '../../kit/lab-process.ts';
 import type { ProbeSample, RoundRecord } from '../../kit/types.ts';
-import { GROWTH_OVER_NOISE, judgeTrend } from '../../kit/verdict.ts';
+import { memoryTrend } from '../../kit/verdict/index.ts';
 import { useScratchLearner } from './scratch.ts';
 import { stuckClient } from './stuck-client.ts';
 
@@ -89,13 +89,17 @@ it('keeps its post-GC heap flat across connections, lab starts and stops, and lo
     ops += CONNECTIONS_PER_ROUND;
     rounds.push({ ops, measured: r >= WARMUP_ROUNDS, sample: await settled() });
   }
-  const trend = judgeTrend(rounds, 'heapUsed');
+  const trend = memoryTrend(rounds, 'heap objects');
   const heaps = rounds.map((r) => `${(r.sample.heapUsed / 1024).toFixed(0)} KiB`).join(', ');
-  const visible = (GROWTH_OVER_NOISE * trend.noiseBytes) / trend.windowOps;
-  t.diagnostic(`post-GC heapUsed per round: ${heaps}; slope ${Math.round(trend.bytesPerOp)} B/connection, noise ${Math.round(trend.noiseBytes)} B; smallest visible leak ${Math.round(visible)} B/connection`);
-  assert.ok(visible <= VISIBLE_LEAK_BYTES, `this run could not have seen a leak of ${VISIBLE_LEAK_BYTES} B per connection (only ${Math.round(visible)} B): the noise was ${Math.round(trend.noiseBytes)} B over ${trend.windowOps} connections`);
-  const leaking = trend.growthBytes > GROWTH_OVER_NOISE * trend.noiseBytes && trend.bytesPerOp >= VISIBLE_LEAK_BYTES / 2;
-  assert.equal(leaking, false, `the hub's post-GC heap grew ${Math.round(trend.bytesPerOp)} B per connection (growth ${Math.round(trend.growthBytes)} B, noise ${Math.round(trend.noiseBytes)} B): ${heaps}`);
+  t.diagnostic(`post-GC heapUsed per round: ${heaps}; slope ${Math.round(trend.bytesPerOp)} ± ${Math.round(trend.marginPerOp)} B/connection, noise ${Math.round(trend.noiseBytes)} B`);
+  assert.ok(
+    trend.marginPerOp <= VISIBLE_LEAK_BYTES / 2,
+    `this run could not have seen a leak of ${VISIBLE_LEAK_BYTES} B per connection: its margin was ±${Math.round(trend.marginPerOp)} B (noise ${Math.round(trend.noiseBytes)} B over ${trend.windowOps} connections)`,
+  );
+  assert.ok(
+    trend.bytesPerOp - trend.marginPerOp <= VISIBLE_LEAK_BYTES / 2,
+    `the hub's post-GC heap grew ${Math.round(trend.bytesPerOp)} ± ${Math.round(trend.marginPerOp)} B per connection: ${heaps}`,
+  );
 });
 
 it('cuts off a client that sends 3,000 requests and reads nothing, and its memory comes back', { timeout: 300_000 }, async (t) => {

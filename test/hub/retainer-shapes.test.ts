@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createLabContext, labCheckFor } from '../../kit/lab-checks/index.ts';
+import { createLabContext, loadCheckPlan } from '../../kit/check-plans.ts';
 import { startLab } from '../../kit/lab-process.ts';
 import { analyseSnapshots, nameShape, type SnapshotAnalysis } from '../../kit/snapshots/index.ts';
 
@@ -37,16 +37,18 @@ describe('a once-listener per order on its own event name (lab 07 fixture)', () 
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'leaklab-retainer-shapes-'));
-    const check = labCheckFor('07-post-mortem')!;
+    const check = await loadCheckPlan(path.resolve(import.meta.dirname, '../../labs/07-post-mortem'));
     const lab = await startLab({ entry: FIXTURE, env: check.env, blockedAfterMs: 20_000 });
     try {
       const ctx = createLabContext(lab);
+      const run = await check.start(ctx);
       try {
-        await check.runRound(ctx, 400); // warm up: caches full, code compiled
+        await run.round(400); // warm up: caches full, code compiled
         await lab.writeSnapshot(path.join(dir, 'baseline.heapsnapshot'));
-        await check.runRound(ctx, 3000);
+        await run.round(3000);
         await lab.writeSnapshot(path.join(dir, 'later.heapsnapshot'));
       } finally {
+        await run.close();
         ctx.close();
       }
     } finally {

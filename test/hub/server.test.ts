@@ -125,7 +125,9 @@ describe('lab source view (where a retainer path links)', () => {
     const page = await get(`${hub.url}/api/source/${LAB}/learner`, {});
     assert.equal(page.status, 200);
     assert.match(page.body, /<span id="L1">/);
-    assert.match(page.body, /01-unbounded-cache\/server\.ts/);
+    // The learner's own copy (kit/workspace.ts), named as they know it.
+    assert.match(page.body, /<title>[^<]*01-unbounded-cache\/server\.ts<\/title>/);
+    assert.doesNotMatch(page.body, /<title>labs\//);
     for (const bad of ['01/learner', `${LAB}/..%2F..%2Fpackage.json`, `..%2Fkit/learner`, `${LAB}/other`]) {
       assert.equal((await get(`${hub.url}/api/source/${bad}`, {})).status, 404, bad);
     }

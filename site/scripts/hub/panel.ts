@@ -271,7 +271,7 @@ class PanelController {
 
   private showGauges(variant: Variant, sample: ProbeSample): void {
     this.lastSample[variant] = sample;
-    this.part('gauges').querySelector('tbody')!.innerHTML = gaugeRows(this.lastSample, this.lab.gaugeLabels);
+    this.part('gauges').querySelector('tbody')!.innerHTML = gaugeRows(this.lastSample);
   }
 
   private showProgress(words: string, fraction?: number): void {

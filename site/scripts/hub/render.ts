@@ -4,10 +4,11 @@
  * and counts are written by kit/format.ts, as the terminal writes them.
  */
 import type { ComparisonView } from '../../../hub/protocol.ts';
-import { count, formatBytes } from '../../../kit/format.ts';
+import { formatBytes } from '../../../kit/format.ts';
 import type { RetainerStep } from '../../../kit/snapshots/types.ts';
 import { firstLearnerStep } from '../../../kit/snapshots/words.ts';
-import type { ProbeSample, Verdict } from '../../../kit/types.ts';
+import type { ProbeSample, Verdict, VerdictStatus } from '../../../kit/types.ts';
+import { STATUS_LABEL } from '../../../kit/verdict/wording.ts';
 
 export function text(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -15,10 +16,17 @@ export function text(value: unknown): string {
 
 const signed = (n: number, unit = ''): string => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n).toLocaleString('en-US')}${unit}`;
 
-/** Gauge rows: the lab's own counters (named by the hub), then active timers, open sockets and the heap. */
-export function gaugeRows(samples: Partial<Record<'learner' | 'solution', ProbeSample>>, labels: Record<string, string>): string {
+/**
+ * Gauge rows: the lab's own counters, labelled as its fixtures label them (the labels come with
+ * each sample), then active timers, open sockets and the heap.
+ */
+export function gaugeRows(samples: Partial<Record<'learner' | 'solution', ProbeSample>>): string {
   const names = new Set<string>();
-  for (const sample of Object.values(samples)) for (const name of Object.keys(sample?.gauges ?? {})) names.add(name);
+  const labels: Record<string, string> = {};
+  for (const sample of Object.values(samples)) {
+    for (const name of Object.keys(sample?.gauges ?? {})) names.add(name);
+    Object.assign(labels, sample?.gaugeLabels ?? {});
+  }
   const rows: [string, string, (s: ProbeSample) => string][] = [...names].map((name) => [
     name,
     labels[name] ?? name,
@@ -41,9 +49,9 @@ export function gaugeRows(samples: Partial<Record<'learner' | 'solution', ProbeS
     .join('');
 }
 
-/** The badge of a verdict: the status in capitals, whatever statuses the checker grows. */
+/** The badge of a verdict: the checker's own label, or the status in capitals for one added later. */
 export function badge(status: string): string {
-  return status === 'error' ? 'COULD NOT RUN' : status.toUpperCase();
+  return STATUS_LABEL[status as VerdictStatus] ?? status.toUpperCase();
 }
 
 /**
@@ -59,34 +67,26 @@ export function plainReason(reason: string): string {
     .trim();
 }
 
-/** The checker's verdict with its evidence, as the CLI prints it. */
+/**
+ * The checker's verdict as the terminal words it (kit/verdict/wording.ts writes the reasons), with
+ * the exact counters as a table. A server that could not run was never measured: only why, and
+ * what to do next.
+ */
 export function verdictHtml(verdict: Verdict, who: string): string {
-  const measured = verdict.rounds.filter((r) => r.measured);
   const head = `<p><span class="lab-panel__badge">${text(badge(verdict.status))}</span> — ${text(who)} (${text(verdict.entry)}), ${(verdict.durationMs / 1000).toFixed(1)} s</p>`;
   const reasons = `<ul>${verdict.reasons.map((r) => `<li>${text(plainReason(r))}</li>`).join('')}</ul>`;
-  const next = verdict.status === 'pass' ? '' : `<p>Next: <code>${text(verdict.next)}</code></p>`;
-  // A server that could not run was never measured: no figures to show, only why and what to do.
-  if (measured.length === 0) return `${head}${reasons}${next}`;
-  const mechanism = verdict.mechanism.length
-    ? `<table><thead><tr><th scope="col">Signal</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Per ${text(verdict.operation)}</th></tr></thead><tbody>${verdict.mechanism
-        .map(
-          (m) =>
-            `<tr><td>${text(m.label)}${m.leaking ? ' ⚠' : ''}</td><td>${m.before.toLocaleString('en-US')}</td><td>${m.after.toLocaleString('en-US')}</td><td>${m.perOp.toFixed(3)}</td></tr>`,
-        )
-        .join('')}</tbody></table>`
-    : '';
-  const functional = verdict.functional.length
-    ? `<ul class="lab-panel__functional">${verdict.functional
-        .map((f) => `<li>${f.passed ? '✓' : '✗'} <strong>${text(f.name)}</strong>: ${text(f.detail)}</li>`)
-        .join('')}</ul>`
-    : '';
-  const operations = measured.at(-1)!.ops - measured[0]!.ops;
-  return `${head}${reasons}
-    <p>Post-GC ${text(verdict.series)}: ${signed(Math.round(verdict.bytesPerOp))} B per ${text(verdict.operation)} over ${text(count(operations, verdict.operation))} (${measured.length} measured rounds);
-       growth ${formatBytes(verdict.growthBytes)} against a noise floor of ${formatBytes(verdict.noiseBytes)}.</p>
-    ${mechanism}
-    ${functional}
-    ${next}`;
+  const next = verdict.status === 'pass' ? '' : `<p>Next: ${text(verdict.next)}</p>`;
+  const measured = verdict.rounds.some((r) => r.measured);
+  const mechanism =
+    measured && verdict.mechanism.length
+      ? `<table><thead><tr><th scope="col">Counter</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Per ${text(verdict.operation)}</th></tr></thead><tbody>${verdict.mechanism
+          .map(
+            (m) =>
+              `<tr><td>${text(m.label)}${m.leaking ? ' ⚠' : ''}</td><td>${m.before.toLocaleString('en-US')}</td><td>${m.after.toLocaleString('en-US')}</td><td>${m.perOp.toFixed(3)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+      : '';
+  return `${head}${reasons}${mechanism}${next}`;
 }
 
 /** `sourceLink(line)` gives the URL of the analysed file's source view at that line. */

@@ -5,7 +5,7 @@
  * on a shared machine hits both sides alike; the medians are compared. Goal: at least 95 % kept.
  *
  * `measureProbeOverhead()` is what `npm run bench` can call; run this file alone with
- * `node --import tsx scripts/bench-probe.ts [--seconds S] [--repeats N]` (writes output/bench/probe-overhead.json).
+ * `node --import tsx scripts/bench/probe-overhead.ts [--seconds S] [--repeats N]` (writes output/bench/probe-overhead.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -15,11 +15,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startLab } from '../kit/lab-process.ts';
-import { httpRequest, keepAliveAgent, runHttpLoad } from '../kit/load/index.ts';
-import { median } from '../kit/verdict.ts';
+import { startLab } from '../../kit/lab-process.ts';
+import { httpRequest, keepAliveAgent, runHttpLoad } from '../../kit/load/index.ts';
+import { median } from '../../kit/verdict/index.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ProbeOverheadOptions {
