@@ -15,6 +15,19 @@ import type { SampleColumns, SessionHistory, SessionState, SessionStatus, Varian
 
 export type { SessionState, SessionStatus, Variant } from './protocol.ts';
 
+/** What the graph draws of a sample: kept for every sample in the history (the rest only for the newest). */
+type ChartPoint = Pick<ProbeSample, 't' | 'afterGc' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers' | 'rss'>;
+
+const chartPoint = (s: ProbeSample): ChartPoint => ({
+  t: s.t,
+  afterGc: s.afterGc,
+  heapUsed: s.heapUsed,
+  heapTotal: s.heapTotal,
+  external: s.external,
+  arrayBuffers: s.arrayBuffers,
+  rss: s.rss,
+});
+
 /** GC events a page gets when it joins: the newest few (the graph draws them as ticks). */
 const GC_EVENTS_ON_JOIN = 100;
 
@@ -84,7 +97,9 @@ export class LabSession {
   private pendingGc: GcEvent[] = [];
   private starting: Promise<void> | undefined;
   private forcing: Promise<ProbeSample | undefined> | undefined;
-  readonly samples: Ring<ProbeSample>;
+  /** Recent samples as the graph needs them; the newest whole sample (gauges, heap spaces) beside. */
+  readonly samples: Ring<ChartPoint>;
+  private latest: ProbeSample | undefined;
   readonly gcEvents: Ring<GcEvent>;
 
   constructor(private readonly options: SessionOptions) {
@@ -186,7 +201,7 @@ export class LabSession {
     try {
       const sample = await child.sample(false, { timeoutMs: 5000 });
       if (this.process !== child) return;
-      this.samples.push(sample);
+      this.keep(sample);
       this.options.events.sample({ lab: this.lab, variant: this.variant, sample });
       this.flushGc();
     } catch {
@@ -218,10 +233,15 @@ export class LabSession {
     if (!child) return undefined;
     const sample = await child.sample(true);
     if (this.process !== child) return undefined;
-    this.samples.push(sample);
+    this.keep(sample);
     this.options.events.sample({ lab: this.lab, variant: this.variant, sample });
     this.flushGc();
     return sample;
+  }
+
+  private keep(sample: ProbeSample): void {
+    this.samples.push(chartPoint(sample));
+    this.latest = sample;
   }
 
   /** What a page that joins late needs to redraw the graph: the samples in columns, the newest whole. */
@@ -237,7 +257,7 @@ export class LabSession {
       columns.arrayBuffers.push(s.arrayBuffers);
       columns.rss.push(s.rss);
     }
-    const latest = samples.at(-1);
+    const latest = this.latest;
     return { variant: this.variant, samples: columns, ...(latest ? { latest } : {}), gc: this.gcEvents.toArray().slice(-GC_EVENTS_ON_JOIN) };
   }
 
