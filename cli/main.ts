@@ -45,7 +45,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   try {
     switch (values.help ? 'help' : command) {
       case 'list':
-        return listCommand(term);
+        return listCommand(term, { json: values.json });
       case 'run': {
         const port = values.port === undefined ? undefined : Number(values.port);
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
