@@ -9,6 +9,7 @@ import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
 import type { CrashRun } from '../kit/lab-checks/lab-check.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
 import { loadCourse } from '../kit/manifest.ts';
+import { ensureWorkspace } from '../kit/workspace.ts';
 import type { RoundRecord, Verdict } from '../kit/types.ts';
 import type { Variant } from './lab-session.ts';
 
@@ -27,9 +28,14 @@ export interface HubLab {
   crashRun?: CrashRun;
 }
 
-/** The labs of the course manifest (labs/course.json), validated by the kit. */
+/**
+ * The labs of the course manifest (labs/course.json), validated by the kit. A learner without a
+ * copy of a lab in their workspace gets one here, so the panel always has a file to run.
+ */
 export function loadHubCourse(root: string): HubLab[] {
-  return loadCourse(root).labs.map((lab) => ({
+  const course = loadCourse(root);
+  ensureWorkspace(course.labs);
+  return course.labs.map((lab) => ({
     root,
     id: lab.id,
     number: lab.number,

@@ -11,7 +11,7 @@ import type { LoadResult } from './load/index.ts';
 import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
 import { decide, errorVerdict, judgeMechanism, judgeTrend, needsConfirmation } from './verdict.ts';
 
-/** Forced GCs before the first measured sample: moves V8's one-off post-start blip out of the window (FACTS). */
+/** Forced GCs before the first measured sample: moves V8's one-off post-start blip out of the window. */
 const SETTLING_GCS = 30;
 /** Failed operations tolerated in a round before the server counts as not answering. */
 const TOLERATED_FAILURES = 0.05;
@@ -22,7 +22,7 @@ export interface CheckOptions {
   onRound?: (round: RoundRecord, index: number, total: number) => void;
   /** Abort the check: the child is stopped and the verdict says 'cancelled'. */
   signal?: AbortSignal;
-  /** Run the lab with the quiet JIT flags (default true: ~30× less noise, same leaks; FACTS). */
+  /** Run the lab with the quiet JIT flags (default true: far less noise, same leaks). */
   quiet?: boolean;
   /** Override the lab's check (tests and the bench use the synthetic one this way). */
   check?: LabCheck;

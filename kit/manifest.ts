@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceRoot } from './workspace.ts';
 
 /** One lab, as the tools see it: the manifest's words plus the paths derived from its id. */
 export interface LabInfo {
@@ -21,9 +22,13 @@ export interface LabInfo {
   cause: string;
   /** The unit of load the checker drives: 'request' | 'SSE connection' | 'price refresh' | 'socket.io connection' | 'upload'. */
   operation: string;
-  /** Absolute path of labs/<id>. */
+  /** Absolute path of labs/<id>: the lab as shipped, which the course shows and `reset` restores from. */
   dir: string;
-  /** Absolute path of the learner's labs/<id>/server.ts. */
+  /** Absolute path of the lab's server as shipped, labs/<id>/server.ts (it leaks, on purpose). */
+  shippedFile: string;
+  /** Absolute path of the learner's copy of this lab, workspace/<id> (see kit/workspace.ts). */
+  workspaceDir: string;
+  /** Absolute path of the learner's own server, workspace/<id>/server.ts: what `check` judges. */
   serverFile: string;
   /** Absolute path of the reference fix solutions/<id>/server.ts. */
   solutionFile: string;
@@ -167,6 +172,7 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
   if (!idMatch) return undefined;
   const labId = idMatch[0];
   const dir = path.join(root, 'labs', labId);
+  const workspaceDir = path.join(workspaceRoot(root), labId);
   const info: LabInfo = {
     id: labId,
     number: idMatch[1]!,
@@ -175,7 +181,9 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
     cause: cause ?? '',
     operation: typeof operation === 'string' ? operation : '',
     dir,
-    serverFile: path.join(dir, 'server.ts'),
+    shippedFile: path.join(dir, 'server.ts'),
+    workspaceDir,
+    serverFile: path.join(workspaceDir, 'server.ts'),
     solutionFile: path.join(root, 'solutions', labId, 'server.ts'),
     readme: path.join(dir, 'README.md'),
     coursePage: typeof coursePage === 'string' ? coursePage : '',
@@ -183,7 +191,7 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
     hints: Array.isArray(hints) ? hints.map(String) : [],
   };
   for (const [what, file] of [
-    ['server', info.serverFile],
+    ['server', info.shippedFile],
     ['solution', info.solutionFile],
     ['README', info.readme],
   ] as const) {

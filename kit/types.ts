@@ -15,8 +15,13 @@ export interface ProbeSample {
   external: number;
   arrayBuffers: number;
   rss: number;
-  /** Used bytes of V8's old space alone (v8.getHeapSpaceStatistics()), see FACTS #14. */
+  /** Used bytes of V8's old space alone (v8.getHeapSpaceStatistics()), see the heap-spaces experiment. */
   oldSpaceUsed: number;
+  /**
+   * Used bytes of each of V8's heap spaces by name (v8.getHeapSpaceStatistics()), e.g. old_space,
+   * large_object_space, code_space; which spaces exist depends on the V8 version.
+   */
+  spaces: Record<string, number>;
   /** v8.getHeapStatistics().heap_size_limit: where the process dies. */
   heapSizeLimit: number;
   /** Counts by type from process.getActiveResourcesInfo(), e.g. { Timeout: 3, TCPSocketWrap: 2 }. */

@@ -2,7 +2,7 @@
  * The checker's decision, kept pure: numbers in, a Verdict out. No I/O, no clocks, no processes, so
  * the CLI, the hub, the bench and the unit tests all judge with exactly the same rules.
  *
- * The rules (validated in FACTS.md on fresh runs with zero wrong verdicts):
+ * The rules (validated by `npm run bench` on fresh runs):
  * - memory: a Theil–Sen slope of post-GC memory against operations over the measured rounds; a
  *   leak when the slope exceeds MIN_BYTES_PER_OP *and* the growth it implies across the window
  *   exceeds GROWTH_OVER_NOISE × the run's own noise (with an absolute floor);
@@ -13,7 +13,7 @@
 import { formatBytes, plural } from './format.ts';
 import type { FunctionalResult, MechanismEvidence, ProbeSample, RoundRecord, Verdict, VerdictStatus } from './types.ts';
 
-/** Below this many retained bytes per operation, growth is not called a leak (FACTS: fixed servers show 10–30). */
+/** Below this many retained bytes per operation, growth is not called a leak (fixed servers show 10–30 in the bench). */
 export const MIN_BYTES_PER_OP = 100;
 /** The growth across the window must exceed this many times the noise floor. */
 export const GROWTH_OVER_NOISE = 5;

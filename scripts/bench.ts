@@ -49,7 +49,7 @@ const root = projectRoot();
 const course = loadCourse(root);
 const synthetic = path.join(root, 'test', 'fixtures', 'synthetic');
 const cases: BenchCase[] = [
-  ...course.labs.map((lab) => ({ name: `${lab.id} (as shipped)`, labId: lab.id, entry: lab.serverFile, expected: 'leak' as const })),
+  ...course.labs.map((lab) => ({ name: `${lab.id} (as shipped)`, labId: lab.id, entry: lab.shippedFile, expected: 'leak' as const })),
   ...course.labs.map((lab) => ({ name: `${lab.id} (solution)`, labId: lab.id, entry: lab.solutionFile, expected: 'pass' as const })),
   { name: 'synthetic: retains ~200 B/request', labId: 'synthetic', entry: path.join(synthetic, 'retain-200-bytes.ts'), expected: 'leak' as const, check: syntheticCheck },
   { name: 'synthetic: no-leak baseline', labId: 'synthetic', entry: path.join(synthetic, 'no-leak.ts'), expected: 'pass' as const, check: syntheticCheck },

@@ -42,6 +42,12 @@ install_line() {
   echo "$bin"
 }
 
+# As in scripts/test.sh: learners' workspace copies go to a scratch folder, not the project's workspace/.
+mkdir -p output
+LEAKLAB_WORKSPACE="$(mktemp -d "$PWD/output/test-workspace-XXXXXX")"
+export LEAKLAB_WORKSPACE
+trap 'rm -rf "$LEAKLAB_WORKSPACE"' EXIT
+
 for line in "${lines[@]}"; do
   if [ -z "${RELEASE[$line]:-}" ]; then
     echo "No Node $line here: choose among ${!RELEASE[*]}." >&2

@@ -27,7 +27,17 @@ report_times() {
   echo "== time per stage"
   for i in "${!stage_seconds[@]}"; do printf '  %-28s %4ds\n' "${stage_names[$i]}" "${stage_seconds[$i]}"; done
 }
-trap report_times EXIT
+# The tests run learners' commands; their workspace copies go to a scratch folder, never to the
+# project's own workspace/ (kit/workspace.ts). It sits under output/ so that the copies still
+# resolve the project's node_modules.
+mkdir -p output
+LEAKLAB_WORKSPACE="$(mktemp -d "$PWD/output/test-workspace-XXXXXX")"
+export LEAKLAB_WORKSPACE
+on_exit() {
+  report_times
+  rm -rf "$LEAKLAB_WORKSPACE"
+}
+trap on_exit EXIT
 
 stage "prerequisites"
 if [ ! -d node_modules/tsx ]; then

@@ -1,7 +1,7 @@
 /**
  * Not a lab: the check used for the checker's own synthetic servers (test/fixtures/synthetic), which
  * answer GET /item/:id. The bench runs it on a server retaining ~200 bytes per request and on a
- * no-leak baseline, the two cases FACTS.md says must always be told apart.
+ * no-leak baseline, the two cases the checker must always tell apart.
  */
 import { httpRequest, runHttpLoad } from '../load/index.ts';
 import { functionalCheck, type LabCheck } from './lab-check.ts';

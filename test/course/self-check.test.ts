@@ -72,12 +72,12 @@ describe('the course as shipped (static)', () => {
 
   for (const lab of course.labs) {
     describe(`lab ${lab.id}`, () => {
-      const server = read(lab.serverFile);
+      const server = read(lab.shippedFile);
       const solution = read(lab.solutionFile);
 
       test('marks the spot to change with a // TODO:, and the reference fix replaces it with a // Fix:', () => {
-        assert.match(server, /\/\/ TODO: \S/, `${rel(lab.serverFile)} has no "// TODO:" for the learner to find`);
-        assert.doesNotMatch(server, /\/\/ Fix:/, `${rel(lab.serverFile)} gives the answer away with a "// Fix:"`);
+        assert.match(server, /\/\/ TODO: \S/, `${rel(lab.shippedFile)} has no "// TODO:" for the learner to find`);
+        assert.doesNotMatch(server, /\/\/ Fix:/, `${rel(lab.shippedFile)} gives the answer away with a "// Fix:"`);
         assert.match(solution, /\/\/ Fix: \S/, `${rel(lab.solutionFile)} has no "// Fix:" saying why memory is released`);
         assert.doesNotMatch(solution, /\/\/ TODO:/, `${rel(lab.solutionFile)} still has a "// TODO:"`);
       });
@@ -90,7 +90,7 @@ describe('the course as shipped (static)', () => {
 
       test('announces itself as "Lab NN · <title> listening on http://HOST:PORT", as the CLI names it', () => {
         const line = `Lab ${lab.number} · ${lab.title} listening on http://`;
-        assert.ok(server.includes(line), `${rel(lab.serverFile)} does not print "${line}..."`);
+        assert.ok(server.includes(line), `${rel(lab.shippedFile)} does not print "${line}..."`);
         assert.ok(solution.includes(line), `${rel(lab.solutionFile)} does not print "${line}..."`);
       });
 
@@ -171,7 +171,7 @@ describe('the course as shipped (static)', () => {
 describe('the course as shipped (checked under load)', () => {
   const targets: Fixture[] = [
     ...course.labs.flatMap((lab): Fixture[] => [
-      { labId: lab.id, file: lab.serverFile, expected: 'leak' },
+      { labId: lab.id, file: lab.shippedFile, expected: 'leak' },
       { labId: lab.id, file: lab.solutionFile, expected: 'pass' },
     ]),
     ...verifierFixtures(),

@@ -1,5 +1,5 @@
 /**
- * checkLab end to end on the synthetic servers (the two cases FACTS.md says must always be told
+ * checkLab end to end on the synthetic servers (the two cases the checker must always tell
  * apart), plus the paths that must never throw: an unknown lab and a cancelled check.
  */
 import assert from 'node:assert/strict';

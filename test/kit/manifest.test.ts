@@ -29,7 +29,10 @@ describe('the shipped manifest', () => {
     );
     for (const lab of course.labs) {
       assert.equal(lab.dir, path.join(course.root, 'labs', lab.id));
-      assert.equal(lab.serverFile, path.join(lab.dir, 'server.ts'));
+      assert.equal(lab.shippedFile, path.join(lab.dir, 'server.ts'));
+      // The learner's own copy lives apart from the course's (kit/workspace.ts).
+      assert.equal(lab.serverFile, path.join(lab.workspaceDir, 'server.ts'));
+      assert.equal(path.basename(lab.workspaceDir), lab.id);
       assert.equal(lab.solutionFile, path.join(course.root, 'solutions', lab.id, 'server.ts'));
       assert.equal(lab.readme, path.join(lab.dir, 'README.md'));
       assert.equal(lab.labPage, `/labs/${lab.id}/`);

@@ -21,6 +21,7 @@ function sample(heapUsed: number, arrayBuffers = 0): ProbeSample {
     arrayBuffers,
     rss: heapUsed * 4,
     oldSpaceUsed: heapUsed,
+    spaces: { old_space: heapUsed },
     heapSizeLimit: 256 * 1024 * KB,
     activeResources: {},
     gauges: {},
