@@ -7,6 +7,7 @@
 #   LEAKLAB_CHROMIUM=PATH|npm   which Chromium the browser suites drive (scripts/ci/chromium.ts)
 #   LEAKLAB_REQUIRE_PROMTOOL=1  a missing promtool fails at once instead of skipping the alert-rule
 #                               tests; .ci/run sets it
+#   LEAKLAB_PREREQUISITES_ONLY=1  stop after the prerequisites (their own test uses it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +57,7 @@ elif [ "${LEAKLAB_REQUIRE_PROMTOOL:-}" = 1 ]; then
 else
   echo "  promtool  not found: the alert-rule tests will be skipped (apt-get install prometheus runs them)"
 fi
+if [ "${LEAKLAB_PREREQUISITES_ONLY:-}" = 1 ]; then exit 0; fi
 
 stage "type-check"
 npx tsc --noEmit
