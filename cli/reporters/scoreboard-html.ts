@@ -15,6 +15,7 @@ const STYLE = `
   th, td { border: 1px solid #d0d0d8; padding: .35rem .7rem; text-align: center; white-space: nowrap; }
   th:first-child, td:first-child { text-align: left; }
   td.passed { background: #dcf5e3; }
+  td.regressed { background: #fff1c2; }
   td.failed { background: #fde2e1; }
   td.error { background: #f3e3fa; }
   td.unchecked { color: #8a8a96; }
@@ -24,7 +25,8 @@ const STYLE = `
 
 function cellClass(cell: ScoreCell | undefined): string {
   if (!cell) return 'unchecked';
-  return cell.firstPassAt ? 'passed' : outcomeOf(cell.latest.status);
+  if (!cell.firstPassAt) return outcomeOf(cell.latest.status);
+  return outcomeOf(cell.latest.status) === 'passed' ? 'passed' : 'regressed';
 }
 
 export function renderScoreboardHtml(board: Scoreboard, generatedAt = new Date()): string {
