@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/ci/chromium.ts';
 
 /**
  * Browser suites for the course site (test/site) and the hub (test/hub-e2e).
- * Chromium comes from Debian (/usr/bin/chromium) because test tools cannot download browsers here;
- * elsewhere set LEAKLAB_CHROMIUM or run `npx playwright install chromium` and leave it unset.
+ * The Chromium is chosen by scripts/ci/chromium.ts: LEAKLAB_CHROMIUM, else Debian's
+ * /usr/bin/chromium, else Playwright's own download, else the one an npm package ships (which
+ * `npm test` installs on demand before this config is read). With none of them, Playwright looks
+ * for its own and says how to install it.
  */
-const systemChromium = process.env.LEAKLAB_CHROMIUM ?? (process.platform === 'linux' ? '/usr/bin/chromium' : undefined);
-const executablePath = systemChromium && existsSync(systemChromium) ? systemChromium : undefined;
+const chromium = findChromium();
 
 const SITE_PORT = Number(process.env.LEAKLAB_SITE_PORT ?? 4399);
 
@@ -19,7 +20,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     launchOptions: {
-      executablePath,
+      executablePath: chromium?.executablePath,
       args: [
         '--headless',
         '--no-sandbox',

@@ -10,6 +10,7 @@ import { hintCommand } from './commands/hint.ts';
 import { listCommand } from './commands/list.ts';
 import { resetCommand } from './commands/reset.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreboardCommand } from './commands/scoreboard.ts';
 import { startCommand } from './commands/start.ts';
 import { EXIT_COULD_NOT_RUN, processTerminal, type Terminal } from './terminal.ts';
 import { USAGE } from './usage.ts';
@@ -28,6 +29,10 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
         watch: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
         port: { type: 'string' },
+        reporter: { type: 'string', multiple: true },
+        learner: { type: 'string' },
+        html: { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -36,8 +41,10 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
     return EXIT_COULD_NOT_RUN;
   }
   const { values, positionals } = parsed;
-  const [command = 'help', lab, ...extra] = positionals;
-  if (extra.length > 0) {
+  const [command = 'help', ...operands] = positionals;
+  const [lab, ...extra] = operands;
+  // Only the scoreboard takes many operands (its files); every other command takes at most a lab.
+  if (command !== 'scoreboard' && extra.length > 0) {
     term.err(`Unexpected argument "${extra[0]}". Run \`leaklab help\` for the commands.`);
     return EXIT_COULD_NOT_RUN;
   }
@@ -45,7 +52,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   try {
     switch (values.help ? 'help' : command) {
       case 'list':
-        return listCommand(term);
+        return listCommand(term, { json: values.json });
       case 'run': {
         const port = values.port === undefined ? undefined : Number(values.port);
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
@@ -59,7 +66,12 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
           term.err('Name a lab (`leaklab check 01`) or use `leaklab check --all`.');
           return EXIT_COULD_NOT_RUN;
         }
-        return await checkCommand({ lab, all: values.all, solution: values.solution, entry: values.entry, json: values.json, watch: values.watch }, term);
+        return await checkCommand(
+          { lab, all: values.all, solution: values.solution, entry: values.entry, json: values.json, watch: values.watch, reporters: values.reporter, learner: values.learner },
+          term,
+        );
+      case 'scoreboard':
+        return scoreboardCommand({ paths: operands, html: values.html, since: values.since }, term);
       case 'hint':
         return hintCommand(lab, term);
       case 'reset':

@@ -5,24 +5,27 @@
 import path from 'node:path';
 import { CourseError, findLab, loadCourse, type Course, type LabInfo } from '../kit/manifest.ts';
 import { LabError } from '../kit/errors.ts';
+import { ensureWorkspace } from '../kit/workspace.ts';
 
 export interface Chosen {
   course: Course;
   lab: LabInfo;
   /** Absolute path of the server file to run. */
   entry: string;
-  /** True when it is the learner's own labs/<id>/server.ts (only that one's verdict is remembered). */
+  /** True when it is the learner's own workspace/<id>/server.ts (only that one's verdict is remembered). */
   isLearnerFile: boolean;
 }
 
 /**
  * The course, or a LabError('USAGE') carrying the manifest's own message. LEAKLAB_ROOT points the
  * CLI at another copy of the project (the CLI's tests use a scratch copy so `reset` never touches
- * the real labs).
+ * the real labs). A learner without a copy of a lab yet gets one in the workspace here.
  */
 export function course(): Course {
   try {
-    return loadCourse(process.env.LEAKLAB_ROOT || undefined);
+    const loaded = loadCourse(process.env.LEAKLAB_ROOT || undefined);
+    ensureWorkspace(loaded.labs);
+    return loaded;
   } catch (error) {
     if (error instanceof CourseError) throw new LabError('USAGE', { detail: error.message });
     throw error;

@@ -8,6 +8,12 @@ Usage:
   leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]
                                      put your server.ts under load and judge: pass, leak or broken
   leaklab check --all [--solution]   check every lab (a scoreboard)
+      [--reporter json|junit|github[=FILE]] [--learner NAME]
+                                     reports for CI: a verdict file, JUnit XML, GitHub annotations
+                                     and job summary (each to FILE, or stdout); repeat to combine
+  leaklab scoreboard FILES… [--html FILE] [--since TIME]
+                                     merge learners' verdict files (check --all --json) into one
+                                     table: who passed which lab, and the time to the first pass
   leaklab hint <lab>                 one more hint each time you ask
   leaklab reset <lab>                restore the lab's server.ts (yours is kept in output/backups/)
   leaklab start                      the hub: the course with live lab panels (same as npm start)

@@ -1,16 +1,19 @@
 /**
- * The hub's only contact with the course manifest and the checker: which labs exist, how to drive
- * a lab's real workload, how to run a check. Kept in one file so the hub's server code does not
- * depend on the shape of the kit's internals.
+ * The hub's only contact with the course manifest, the learner's workspace, the progress store and
+ * the checker: which labs exist, with which tunables, how to drive a lab's real workload, how to run
+ * a check, hints, reset. Kept in one file so the hub's server code does not depend on the shape of
+ * the kit's internals.
  */
 import path from 'node:path';
 import { checkLab } from '../kit/check.ts';
-import { createLabContext, labCheckFor } from '../kit/lab-checks/index.ts';
-import type { CrashRun } from '../kit/lab-checks/lab-check.ts';
+import { createLabContext, loadCheckPlan } from '../kit/check-plans.ts';
+import { resetLearnerFile, type ResetOutcome } from '../kit/learner-file.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
-import { loadCourse } from '../kit/manifest.ts';
+import { loadCourse, type LabInfo } from '../kit/manifest.ts';
+import { hintsShown, outputDir, readProgress, recordCheck, revealHint } from '../kit/progress.ts';
+import { ensureWorkspace } from '../kit/workspace.ts';
 import type { RoundRecord, Verdict } from '../kit/types.ts';
-import type { Variant } from './lab-session.ts';
+import type { CrashRun, LastCheckView, Variant } from './protocol.ts';
 
 /** What the hub needs to know about a lab. */
 export interface HubLab {
@@ -19,27 +22,70 @@ export interface HubLab {
   title: string;
   operation: string;
   labPage: string;
+  /** The learner's own server (workspace/<id>/server.ts). */
   serverFile: string;
+  /** The folder holding it, watched for edits. */
+  workspaceDir: string;
   solutionFile: string;
   /** Project root, to show files relative to it. */
   root: string;
-  /** Set when the lab is meant to be run until it dies of its heap cap (its check says so). */
+  /** labs/<id>, where the lab's check plan lives. */
+  dir: string;
+  /** The lab's hints, in the order they are revealed. */
+  hints: string[];
+  /** The LEAKLAB_* settings the checker runs the lab with. */
+  checkTunables: Record<string, string>;
+  /** What each setting means, by variable. */
+  tunablesAbout: Record<string, string>;
+  /**
+   * The settings the live servers run with: the checker's, so that what the learner watches is what
+   * is judged; none for a lab run until it dies (its shipped settings make it die within minutes).
+   */
+  liveTunables: Record<string, string>;
+  /** Set when the lab is meant to be run until it dies of its heap cap (the manifest says so). */
   crashRun?: CrashRun;
+  /** The manifest's record, for reset. */
+  info: LabInfo;
 }
 
-/** The labs of the course manifest (labs/course.json), validated by the kit. */
-export function loadHubCourse(root: string): HubLab[] {
-  return loadCourse(root).labs.map((lab) => ({
-    root,
-    id: lab.id,
-    number: lab.number,
-    title: lab.title,
-    operation: lab.operation,
-    labPage: lab.labPage,
-    serverFile: lab.serverFile,
-    solutionFile: lab.solutionFile,
-    ...(labCheckFor(lab.id)?.crashRun ? { crashRun: labCheckFor(lab.id)!.crashRun } : {}),
-  }));
+/**
+ * The labs of the course manifest (labs/course.json), validated by the kit, each with the settings
+ * of its check plan (labs/NN-name/check.ts). A learner without a copy of a lab in their workspace
+ * gets one here, so the panel always has a file to run. Gauge labels come with every sample
+ * (the probe reads them from the lab's fixtures), so they are not listed here.
+ */
+export async function loadHubCourse(root: string): Promise<HubLab[]> {
+  const course = loadCourse(root);
+  ensureWorkspace(course.labs);
+  return Promise.all(
+    course.labs.map(async (lab) => {
+      const plan = await loadCheckPlan(lab.dir);
+      const checkTunables = { ...plan.env };
+      return {
+        root,
+        dir: lab.dir,
+        id: lab.id,
+        number: lab.number,
+        title: lab.title,
+        operation: lab.operation,
+        labPage: lab.labPage,
+        serverFile: lab.serverFile,
+        workspaceDir: lab.workspaceDir,
+        solutionFile: lab.solutionFile,
+        hints: lab.hints,
+        checkTunables,
+        tunablesAbout: { ...plan.about },
+        liveTunables: lab.crashRun ? {} : checkTunables,
+        info: lab,
+        ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),
+      };
+    }),
+  );
+}
+
+/** Where the hub writes (snapshots): the project's output folder, or LEAKLAB_OUTPUT. */
+export function hubOutputDir(root: string): string {
+  return outputDir(root);
 }
 
 /**
@@ -53,29 +99,51 @@ export async function runLoad(
   signal: AbortSignal,
   onProgress: (done: number) => void,
 ): Promise<number> {
-  const check = labCheckFor(lab.id);
-  if (!check) throw new Error(`the checker has no workload for ${lab.id}`);
+  const check = await loadCheckPlan(lab.dir);
   const ctx = createLabContext(child, { signal, onProgress: (done) => onProgress(done) });
+  // A run of its own per press: clients it keeps open for the check's sake close with it.
+  const run = await check.start(ctx);
   try {
-    const result = await check.runRound(ctx, count);
+    const result = await run.round(count);
     return result.ok;
   } finally {
+    await run.close();
     ctx.close();
   }
 }
 
-/** Run the checker on the learner's file or the solution, streaming rounds. */
-export async function runCheck(
-  lab: HubLab,
-  variant: Variant,
-  signal: AbortSignal,
-  onRound: (round: RoundRecord) => void,
-): Promise<Verdict> {
+/**
+ * Run the checker on the learner's file or the solution, streaming rounds. A verdict on the
+ * learner's file goes into the progress store `leaklab list` reads.
+ */
+export async function runCheck(lab: HubLab, variant: Variant, signal: AbortSignal, onRound: (round: RoundRecord) => void): Promise<Verdict> {
   const verdict = await checkLab({
     target: { labId: lab.id, entry: variant === 'learner' ? lab.serverFile : lab.solutionFile },
     signal,
     onRound: (round) => onRound(round),
   });
+  if (variant === 'learner' && !signal.aborted) recordCheck(lab.root, verdict);
   // The page shows the file as the learner knows it, not where the project sits on disk.
   return { ...verdict, entry: path.relative(lab.root, verdict.entry) };
+}
+
+/** The learner's last check of a lab, from the progress store shared with the terminal. */
+export function lastCheckOf(lab: HubLab): LastCheckView | undefined {
+  const last = readProgress(lab.root).lastChecks[lab.id];
+  return last ? { status: last.status, at: last.at, bytesPerOp: last.bytesPerOp, operation: last.operation } : undefined;
+}
+
+/** The hints revealed so far (the same count `leaklab hint` continues from). */
+export function shownHints(lab: HubLab): string[] {
+  return lab.hints.slice(0, hintsShown(lab.root, lab.id));
+}
+
+/** Reveal one more hint; answers the hints now shown. */
+export function nextHint(lab: HubLab): string[] {
+  return lab.hints.slice(0, revealHint(lab.root, lab.id, lab.hints.length));
+}
+
+/** Put the learner's file back as shipped, their version kept in output/backups. */
+export function resetLab(lab: HubLab): ResetOutcome {
+  return resetLearnerFile(lab.root, lab.info);
 }

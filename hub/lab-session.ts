@@ -11,25 +11,25 @@
 import { startLab, type LabProcess } from '../kit/lab-process.ts';
 import type { GcEvent, ProbeSample } from '../kit/types.ts';
 import { nearLimitFlags, prepareNearLimitDir } from './near-limit.ts';
+import type { SampleColumns, SessionHistory, SessionState, SessionStatus, Variant } from './protocol.ts';
 
-export type Variant = 'learner' | 'solution';
-export type SessionStatus = 'stopped' | 'starting' | 'running' | 'crashed';
+export type { SessionState, SessionStatus, Variant } from './protocol.ts';
 
-/** What the browser is told about a session. */
-export interface SessionState {
-  lab: string;
-  variant: Variant;
-  status: SessionStatus;
-  /** The lab server's own URL (for a learner who wants to curl it), while running. */
-  url?: string;
-  pid?: number;
-  /** Project-relative file being run. */
-  file: string;
-  /** Why it is not running: the kit's plain message (crash, out of memory, could not start). */
-  reason?: string;
-  /** Short category of the crash: 'out of memory', 'killed', 'crashed', 'blocked', ... */
-  exitReason?: string;
-}
+/** What the graph draws of a sample: kept for every sample in the history (the rest only for the newest). */
+type ChartPoint = Pick<ProbeSample, 't' | 'afterGc' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers' | 'rss'>;
+
+const chartPoint = (s: ProbeSample): ChartPoint => ({
+  t: s.t,
+  afterGc: s.afterGc,
+  heapUsed: s.heapUsed,
+  heapTotal: s.heapTotal,
+  external: s.external,
+  arrayBuffers: s.arrayBuffers,
+  rss: s.rss,
+});
+
+/** GC events a page gets when it joins: the newest few (the graph draws them as ticks). */
+const GC_EVENTS_ON_JOIN = 100;
 
 /** Events a session reports; the hub forwards them to the lab's socket.io room. */
 export interface SessionEvents {
@@ -96,7 +96,10 @@ export class LabSession {
   private sampling = false;
   private pendingGc: GcEvent[] = [];
   private starting: Promise<void> | undefined;
-  readonly samples: Ring<ProbeSample>;
+  private forcing: Promise<ProbeSample | undefined> | undefined;
+  /** Recent samples as the graph needs them; the newest whole sample (gauges, heap spaces) beside. */
+  readonly samples: Ring<ChartPoint>;
+  private latest: ProbeSample | undefined;
   readonly gcEvents: Ring<GcEvent>;
 
   constructor(private readonly options: SessionOptions) {
@@ -198,7 +201,7 @@ export class LabSession {
     try {
       const sample = await child.sample(false, { timeoutMs: 5000 });
       if (this.process !== child) return;
-      this.samples.push(sample);
+      this.keep(sample);
       this.options.events.sample({ lab: this.lab, variant: this.variant, sample });
       this.flushGc();
     } catch {
@@ -215,15 +218,47 @@ export class LabSession {
     this.options.events.gc({ lab: this.lab, variant: this.variant, events });
   }
 
-  /** A sample after a forced full GC (a marked point on the graph). */
-  async forceGc(): Promise<ProbeSample | undefined> {
+  /**
+   * A sample after a forced full GC (a marked point on the graph). One at a time: a request while
+   * a forced GC runs gets that GC's sample, so a burst of clicks cannot queue hundreds of full GCs in
+   * the lab (which starve its event loop until the hub calls it blocked).
+   */
+  forceGc(): Promise<ProbeSample | undefined> {
+    this.forcing ??= this.doForceGc().finally(() => (this.forcing = undefined));
+    return this.forcing;
+  }
+
+  private async doForceGc(): Promise<ProbeSample | undefined> {
     const child = this.running();
     if (!child) return undefined;
     const sample = await child.sample(true);
-    this.samples.push(sample);
+    if (this.process !== child) return undefined;
+    this.keep(sample);
     this.options.events.sample({ lab: this.lab, variant: this.variant, sample });
     this.flushGc();
     return sample;
+  }
+
+  private keep(sample: ProbeSample): void {
+    this.samples.push(chartPoint(sample));
+    this.latest = sample;
+  }
+
+  /** What a page that joins late needs to redraw the graph: the samples in columns, the newest whole. */
+  history(): SessionHistory {
+    const samples = this.samples.toArray();
+    const columns: SampleColumns = { t: [], afterGc: [], heapUsed: [], heapTotal: [], external: [], arrayBuffers: [], rss: [] };
+    for (const s of samples) {
+      columns.t.push(s.t);
+      columns.afterGc.push(s.afterGc);
+      columns.heapUsed.push(s.heapUsed);
+      columns.heapTotal.push(s.heapTotal);
+      columns.external.push(s.external);
+      columns.arrayBuffers.push(s.arrayBuffers);
+      columns.rss.push(s.rss);
+    }
+    const latest = this.latest;
+    return { variant: this.variant, samples: columns, ...(latest ? { latest } : {}), gc: this.gcEvents.toArray().slice(-GC_EVENTS_ON_JOIN) };
   }
 
   async stop(): Promise<void> {

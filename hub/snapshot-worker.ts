@@ -1,22 +1,28 @@
 /**
- * Compares two heap snapshots off the hub's main thread. Parsing a lab's snapshots takes from a
- * fraction of a second to a few seconds and a few hundred MB of transient memory; in a worker the
- * hub keeps answering pages meanwhile, and the memory goes away with the worker.
+ * Compares two heap snapshot files off the hub's main thread, reading each in chunks (kit/snapshots
+ * parse.ts), and reports each stage as it starts so the page can show where a long comparison is.
+ * The hub starts this worker with a memory cap (analyse.ts); whatever it used goes with it.
  */
-import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyseSnapshots, type AnalyseOptions } from '../kit/snapshots/index.ts';
+import { analyseSnapshotFiles, type AnalyseOptions, type AnalysisProgress, type SnapshotAnalysis } from '../kit/snapshots/index.ts';
 
 export interface SnapshotJob {
   beforePath: string;
   afterPath: string;
-  options: AnalyseOptions;
+  options: Omit<AnalyseOptions, 'onProgress'>;
 }
 
+/** What the worker tells the hub. */
+export type WorkerMessage =
+  | { type: 'progress'; progress: AnalysisProgress }
+  | { type: 'done'; analysis: SnapshotAnalysis }
+  | { type: 'failed'; error: string };
+
 const job = workerData as SnapshotJob;
+const tell = (message: WorkerMessage) => parentPort!.postMessage(message);
 try {
-  const [beforeText, afterText] = await Promise.all([readFile(job.beforePath, 'utf8'), readFile(job.afterPath, 'utf8')]);
-  parentPort!.postMessage({ ok: true, analysis: analyseSnapshots(beforeText, afterText, job.options) });
+  const analysis = analyseSnapshotFiles(job.beforePath, job.afterPath, { ...job.options, onProgress: (progress) => tell({ type: 'progress', progress }) });
+  tell({ type: 'done', analysis });
 } catch (error) {
-  parentPort!.postMessage({ ok: false, error: (error as Error).message });
+  tell({ type: 'failed', error: (error as Error).message });
 }

@@ -1,18 +1,22 @@
 /**
  * Run one check: start the lab's server file under the probe, warm it up, drive rounds of its real
- * workload with a forced GC and a sample after each, prove the feature still works, and decide.
+ * workload with a forced GC and a sample after each until the memory trend is decided (or the
+ * lab's time budget runs out), prove the feature still works, and decide.
+ *
  * Learner mistakes never throw out of here: they come back as a verdict with status 'error' whose
  * reason names the file. The child process is stopped on every path.
  */
+import type { LabCheck, LabContext, LabRun } from './check-plan.ts';
+import { createLabContext, loadCheckPlan } from './check-plans.ts';
 import { LabError, isLabError } from './errors.ts';
-import { createLabContext, labCheckFor, type LabCheck, type LabContext } from './lab-checks/index.ts';
 import { displayPath, startLab, type LabProcess } from './lab-process.ts';
 import type { LoadResult } from './load/index.ts';
+import { findLab, loadCourse } from './manifest.ts';
 import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
-import { decide, errorVerdict, judgeMechanism, judgeTrend, needsConfirmation } from './verdict.ts';
+import { decide, errorVerdict, judgeCounter, measuredOps, memoryTrend, MIN_INCREMENTS } from './verdict/index.ts';
 
-/** Forced GCs before the first measured sample: moves V8's one-off post-start blip out of the window (FACTS). */
-const SETTLING_GCS = 30;
+/** Extra forced GCs before the first measured sample, so V8's post-start clean-up is behind it. */
+const SETTLING_GCS = 6;
 /** Failed operations tolerated in a round before the server counts as not answering. */
 const TOLERATED_FAILURES = 0.05;
 
@@ -22,26 +26,43 @@ export interface CheckOptions {
   onRound?: (round: RoundRecord, index: number, total: number) => void;
   /** Abort the check: the child is stopped and the verdict says 'cancelled'. */
   signal?: AbortSignal;
-  /** Run the lab with the quiet JIT flags (default true: ~30× less noise, same leaks; FACTS). */
+  /** Run the lab with the optimising JIT tiers off (default true: same leaks, far less noise). */
   quiet?: boolean;
-  /** Override the lab's check (tests and the bench use the synthetic one this way). */
+  /** Override the lab's check plan (tests and the bench use the synthetic one this way). */
   check?: LabCheck;
+  /** The unit of load when `check` is given (default 'operation'); otherwise the manifest's. */
+  operation?: string;
   /** How long the server may take to listen (default 10 s). */
   listenTimeoutMs?: number;
   /** The command that shows the next hint (default `leaklab hint NN` from the lab id). */
   hintCommand?: string;
   /** What to say after a pass. */
   nextOnPass?: string;
+  /** More Node flags for the lab process, before the entry (the bench's retention preload uses this). */
+  nodeFlags?: readonly string[];
+  /** More environment for the lab process, over the check's tunables (the preload reads its settings there). */
+  env?: Record<string, string>;
+}
+
+/** The plan and the unit of load for a lab id, from the course (or as the caller gave them). */
+async function planFor(options: CheckOptions): Promise<{ check: LabCheck; operation: string } | undefined> {
+  if (options.check) return { check: options.check, operation: options.operation ?? 'operation' };
+  try {
+    const lab = findLab(loadCourse(), options.target.labId);
+    return { check: await loadCheckPlan(lab.dir), operation: lab.operation };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Check a lab's server file; always resolves with a Verdict. */
 export async function checkLab(options: CheckOptions): Promise<Verdict> {
   const started = Date.now();
   const { target } = options;
-  const check = options.check ?? labCheckFor(target.labId);
   const file = displayPath(target.entry);
   const hintCommand = options.hintCommand ?? defaultHintCommand(target.labId);
-  if (!check) {
+  const plan = await planFor(options);
+  if (!plan) {
     return errorVerdict({
       labId: target.labId,
       entry: target.entry,
@@ -50,32 +71,35 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
       durationMs: Date.now() - started,
     });
   }
+  const { check, operation } = plan;
 
   let lab: LabProcess | undefined;
   let ctx: (LabContext & { close(): void }) | undefined;
+  let run: LabRun | undefined;
   try {
     lab = await startLab({
       entry: target.entry,
-      env: check.env,
+      env: { ...check.env, ...options.env },
       quiet: options.quiet ?? true,
       signal: options.signal,
       listenTimeoutMs: options.listenTimeoutMs,
       labName: /^(\d+)-/.exec(target.labId)?.[1],
+      nodeFlags: options.nodeFlags,
     });
     ctx = createLabContext(lab, { signal: options.signal });
-    const rounds = await driveRounds(lab, ctx, check, options);
-    const functional = await until(lab, options.signal, check.functional(ctx));
-    const measured = rounds.filter((round) => round.measured);
-    const first = measured[0]!.sample;
+    run = await until(lab, options.signal, check.start(ctx));
+    const rounds = await driveRounds(lab, run, check, operation, options);
+    const functional = await until(lab, options.signal, run.verify());
+    const first = rounds.find((round) => round.measured)!.sample;
     // Counters are read once more at the very end, after a settle: what is still there now stays.
-    const last = await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs ?? 50 }));
+    const last = await until(lab, options.signal, lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) }));
     return decide({
       labId: target.labId,
       entry: target.entry,
-      operation: check.operation,
+      operation,
       series: check.series,
       rounds,
-      mechanism: check.mechanism.map((signal) => ({ label: signal.label, before: signal.read(first), after: signal.read(last) })),
+      mechanism: check.counters.map((signal) => ({ label: signal.label, before: signal.read(first), after: signal.read(last) })),
       functional,
       durationMs: Date.now() - started,
       hintCommand,
@@ -86,59 +110,55 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     return errorVerdict({
       labId: target.labId,
       entry: target.entry,
-      operation: check.operation,
+      operation,
       message: error.message,
       durationMs: Date.now() - started,
       next: error.code === 'CANCELLED' ? 'Run the check again when you are ready.' : `Fix ${file} as the message says, then check again.`,
     });
   } finally {
+    await Promise.resolve(run?.close()).catch(() => undefined);
     ctx?.close();
     await lab?.stop();
   }
 }
 
-/** Warm-up rounds, then measured rounds, each followed by a forced GC and a sample. */
-async function driveRounds(lab: LabProcess, ctx: LabContext, check: LabCheck, options: CheckOptions): Promise<RoundRecord[]> {
+/**
+ * Warm-up rounds, then measured rounds, each followed by a forced GC and a sample, until the
+ * memory trend is decided or an exact counter already shows the leak; at most `maxRounds`.
+ */
+async function driveRounds(lab: LabProcess, run: LabRun, check: LabCheck, operation: string, options: CheckOptions): Promise<RoundRecord[]> {
   const rounds: RoundRecord[] = [];
-  const total = check.warmupRounds + check.measuredRounds;
+  const expected = check.warmupRounds + 1 + MIN_INCREMENTS;
   let ops = 0;
   const record = (sample: ProbeSample, measured: boolean) => {
     const round: RoundRecord = { ops, measured, sample };
     rounds.push(round);
-    options.onRound?.(round, rounds.length - 1, Math.max(total + 1, rounds.length));
+    options.onRound?.(round, rounds.length - 1, Math.max(expected, rounds.length));
   };
+  const sample = (gcCount?: number) => until(lab, options.signal, lab.sample(true, { gcCount, settleMs: check.settleMs }));
 
   for (let i = 0; i < check.warmupRounds; i++) {
-    ops += await runLoad(lab, ctx, check, options.signal);
-    // Not measured: JIT, lazy initialisation and a TTL cache filling up all happen here.
-    record(await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs })), false);
+    ops += await runLoad(lab, run, check, operation, options);
+    // Not measured: JIT, lazy initialisation and bounded structures filling up all happen here.
+    record(await sample(), false);
   }
-  const quietGcs = (options.quiet ?? true) ? SETTLING_GCS : 4;
-  record(await until(lab, options.signal, lab.sample(true, { gcCount: quietGcs, settleMs: check.settleMs })), true);
-  for (let i = 0; i < check.measuredRounds; i++) {
-    ops += await runLoad(lab, ctx, check, options.signal);
-    record(await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs })), true);
-  }
-
-  // A weak memory-only leak gets a second, fresh window; only that window is judged (memlab's
-  // "maybe" → confirm). The first window's rounds stay in the record, marked as not judged.
-  const first = rounds.find((round) => round.measured)!;
-  const last = rounds[rounds.length - 1]!;
-  const counted = last.ops - first.ops;
-  const mechanismLeaking = check.mechanism.some((m) => judgeMechanism(m.label, m.read(first.sample), m.read(last.sample), counted).leaking);
-  if (needsConfirmation(judgeTrend(rounds, check.series), mechanismLeaking)) {
-    for (const round of rounds) if (round !== last) round.measured = false;
-    for (let i = 0; i < check.measuredRounds; i++) {
-      ops += await runLoad(lab, ctx, check, options.signal);
-      record(await until(lab, options.signal, lab.sample(true, { settleMs: check.settleMs })), true);
-    }
+  record(await sample((options.quiet ?? true) ? SETTLING_GCS : 4), true);
+  for (let measured = 1; measured <= check.maxRounds; measured++) {
+    ops += await runLoad(lab, run, check, operation, options);
+    record(await sample(), true);
+    if (measured < MIN_INCREMENTS) continue;
+    const first = rounds.find((round) => round.measured)!.sample;
+    const latest = rounds[rounds.length - 1]!.sample;
+    const counterLeak = check.counters.some((signal) => judgeCounter(signal.label, signal.read(first), signal.read(latest), measuredOps(rounds)).leaking);
+    if (counterLeak || memoryTrend(rounds, check.series).decision !== 'undecided') break;
   }
   return rounds;
 }
 
 /** One round of load; a server that stops answering is an error, a crashed one says why it crashed. */
-async function runLoad(lab: LabProcess, ctx: LabContext, check: LabCheck, signal?: AbortSignal): Promise<number> {
-  const result: LoadResult = await until(lab, signal, check.runRound(ctx, check.roundSize));
+async function runLoad(lab: LabProcess, run: LabRun, check: LabCheck, operation: string, options: CheckOptions): Promise<number> {
+  const signal = options.signal;
+  const result: LoadResult = await until(lab, signal, run.round(check.roundSize));
   if (result.failed > result.sent * TOLERATED_FAILURES) {
     // A refused connection often arrives before the child's exit is seen: give the crash a moment to show.
     const crashed = await Promise.race([lab.failure, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
@@ -146,8 +166,8 @@ async function runLoad(lab: LabProcess, ctx: LabContext, check: LabCheck, signal
       crashed ??
       new LabError('NOT_ANSWERING', {
         file: displayPath(lab.entry),
-        lab: /^(\d+)-/.exec(check.labId)?.[1],
-        detail: `${result.failed} of ${result.sent} ${check.operation}s failed (first: ${result.firstError ?? 'unknown'})`,
+        lab: /^(\d+)-/.exec(options.target.labId)?.[1],
+        detail: `${result.failed} of ${result.sent} ${operation}s failed (first: ${result.firstError ?? 'unknown'})`,
       })
     );
   }

@@ -18,8 +18,7 @@ export type LabErrorCode =
   | 'PROBE_TIMEOUT'
   | 'CANCELLED'
   | 'UNKNOWN_LAB'
-  | 'USAGE'
-  | 'NO_ORIGINAL';
+  | 'USAGE';
 
 /** What a learner needs to know about the file: where it is and a short excerpt of what went wrong. */
 export interface LabErrorContext {
@@ -66,8 +65,6 @@ const CATALOGUE: Record<LabErrorCode, Describe> = {
   UNKNOWN_LAB: (c) =>
     `There is no lab called "${c.detail ?? ''}". Use a number (01), a name (unbounded-cache) or a folder name (01-unbounded-cache); \`leaklab list\` shows them all.`,
   USAGE: (c) => `${c.detail ?? 'Unknown command.'} Run \`leaklab help\` for the commands.`,
-  NO_ORIGINAL: (c) =>
-    `Could not find the original of ${file(c)} in git${c.detail ? ` (${c.detail})` : ''}. Your file was not changed. Restore it from the course's repository by hand.`,
 };
 
 /** A learner-facing failure with a stable code; `message` is ready to print. */

@@ -24,8 +24,8 @@ const PROBE_URL = pathToFileURL(path.join(KIT_DIR, 'probe.ts')).href;
 // Absolute, so the child finds tsx whatever its working directory and wherever the entry lives.
 const TSX_URL = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** V8 flags that quieten JIT-code noise in post-GC samples (FACTS: ~60 KB → ~2 KB); leaks are unchanged. */
-export const QUIET_JIT_FLAGS = ['--no-opt', '--no-sparkplug', '--no-flush-bytecode'] as const;
+/** V8 flags that quieten JIT-code noise in post-GC samples; leaks are unchanged. */
+export const QUIET_JIT_FLAGS = ['--no-opt', '--no-maglev', '--no-sparkplug', '--no-flush-bytecode'] as const;
 
 export interface StartLabOptions {
   /** Absolute path of the server file to run. */
@@ -40,7 +40,7 @@ export interface StartLabOptions {
   quiet?: boolean;
   /**
    * More Node flags, placed before the entry, e.g. lab 07's post-mortem run:
-   * ['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=output/snapshots/07'] (FACTS #8).
+   * ['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=output/snapshots/07'] (see the oom-diagnostics experiment).
    */
   nodeFlags?: readonly string[];
   /** Push GC events ('gc') from the start. */
@@ -388,7 +388,7 @@ class RunningLab extends EventEmitter<LabProcessEvents> implements LabProcess {
   }
 
   writeSnapshot(filePath: string, timeoutMs = 120_000): Promise<string> {
-    // The child is busy for seconds while writing (FACTS #16): do not call that a blocked loop.
+    // The child is busy for seconds while writing (the snapshot-cost experiment): do not call that a blocked loop.
     this.lastAnswerAt = Date.now() + timeoutMs;
     return this.request<string>({ cmd: 'snapshot', path: filePath }, timeoutMs).finally(() => {
       this.lastAnswerAt = Date.now();

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceRoot } from './workspace.ts';
 
 /** One lab, as the tools see it: the manifest's words plus the paths derived from its id. */
 export interface LabInfo {
@@ -21,9 +22,13 @@ export interface LabInfo {
   cause: string;
   /** The unit of load the checker drives: 'request' | 'SSE connection' | 'price refresh' | 'socket.io connection' | 'upload'. */
   operation: string;
-  /** Absolute path of labs/<id>. */
+  /** Absolute path of labs/<id>: the lab as shipped, which the course shows and `reset` restores from. */
   dir: string;
-  /** Absolute path of the learner's labs/<id>/server.ts. */
+  /** Absolute path of the lab's server as shipped, labs/<id>/server.ts (it leaks, on purpose). */
+  shippedFile: string;
+  /** Absolute path of the learner's copy of this lab, workspace/<id> (see kit/workspace.ts). */
+  workspaceDir: string;
+  /** Absolute path of the learner's own server, workspace/<id>/server.ts: what `check` judges. */
   serverFile: string;
   /** Absolute path of the reference fix solutions/<id>/server.ts. */
   solutionFile: string;
@@ -35,6 +40,20 @@ export interface LabInfo {
   labPage: string;
   /** Progressive hints, at least three; the last one is close to the answer. */
   hints: string[];
+  /**
+   * Set for a lab meant to be run until it dies of its heap cap (the post-mortem capstone): the hub
+   * starts it under this cap with a snapshot written near the heap limit, and offers "run until it
+   * dies". Other labs leave it unset.
+   */
+  crashRun?: CrashRun;
+}
+
+/** How a lab is run to its death in the hub (see LabInfo.crashRun). */
+export interface CrashRun {
+  /** --max-old-space-size for the run, MiB: small enough that the crash comes within minutes. */
+  heapMb: number;
+  /** Roughly how long the lab's own workload takes to exhaust that cap here, seconds (shown to the learner). */
+  aboutSeconds: number;
 }
 
 export interface Course {
@@ -56,14 +75,11 @@ export class CourseError extends Error {
   }
 }
 
-/** The operations a checker knows how to drive (see kit/load/). */
-export const OPERATIONS = ['request', 'SSE connection', 'price refresh', 'socket.io connection', 'upload'] as const;
-
 const MANIFEST_PATH = path.join('labs', 'course.json');
 const ID_PATTERN = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const SITE_PATH_PATTERN = /^\/(?:[a-z0-9-]+\/)+$/;
 const MIN_HINTS = 3;
-const LAB_KEYS = ['id', 'title', 'cause', 'operation', 'coursePage', 'hints'] as const;
+const LAB_KEYS = ['id', 'title', 'cause', 'operation', 'coursePage', 'hints', 'crashRun'] as const;
 const COURSE_KEYS = ['$schema', 'labs'] as const;
 
 /** The project root: the folder that holds kit/ (this file lives in kit/). */
@@ -145,9 +161,11 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
   const cause = requireText(entry.cause, `${label}.cause`, problems);
   if (cause !== undefined && cause.includes('\n')) problems.push(`${label}.cause must be one line`);
 
-  const operation = entry.operation;
-  if (typeof operation !== 'string' || !(OPERATIONS as readonly string[]).includes(operation)) {
-    problems.push(`${label}.operation must be one of ${OPERATIONS.map((o) => `"${o}"`).join(', ')}, got ${show(operation)}`);
+  // The unit of load as a learner says it ('request', 'price refresh'); the lab's check.ts drives it.
+  const operation = requireText(entry.operation, `${label}.operation`, problems);
+  const crashRun = entry.crashRun;
+  if (crashRun !== undefined && !(isRecord(crashRun) && isPositive(crashRun.heapMb) && isPositive(crashRun.aboutSeconds) && Object.keys(crashRun).length === 2)) {
+    problems.push(`${label}.crashRun must be { "heapMb": <MiB>, "aboutSeconds": <seconds> }, got ${show(crashRun)}`);
   }
 
   const coursePage = entry.coursePage;
@@ -167,23 +185,28 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
   if (!idMatch) return undefined;
   const labId = idMatch[0];
   const dir = path.join(root, 'labs', labId);
+  const workspaceDir = path.join(workspaceRoot(root), labId);
   const info: LabInfo = {
     id: labId,
     number: idMatch[1]!,
     slug: idMatch[2]!,
     title: title ?? '',
     cause: cause ?? '',
-    operation: typeof operation === 'string' ? operation : '',
+    operation: operation ?? '',
     dir,
-    serverFile: path.join(dir, 'server.ts'),
+    shippedFile: path.join(dir, 'server.ts'),
+    workspaceDir,
+    serverFile: path.join(workspaceDir, 'server.ts'),
     solutionFile: path.join(root, 'solutions', labId, 'server.ts'),
     readme: path.join(dir, 'README.md'),
     coursePage: typeof coursePage === 'string' ? coursePage : '',
     labPage: `/labs/${labId}/`,
     hints: Array.isArray(hints) ? hints.map(String) : [],
+    ...(isRecord(crashRun) ? { crashRun: { heapMb: Number(crashRun.heapMb), aboutSeconds: Number(crashRun.aboutSeconds) } } : {}),
   };
   for (const [what, file] of [
-    ['server', info.serverFile],
+    ['server', info.shippedFile],
+    ['check plan', path.join(dir, 'check.ts')],
     ['solution', info.solutionFile],
     ['README', info.readme],
   ] as const) {
@@ -214,6 +237,10 @@ function requireText(value: unknown, where: string, problems: string[]): string 
     return undefined;
   }
   return value;
+}
+
+function isPositive(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

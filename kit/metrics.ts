@@ -10,7 +10,7 @@
  *
  * One registry per process: prom-client refuses to register a metric name twice, and its default
  * collectors install a GC observer, so they must be set up exactly once however many servers or
- * modules ask for them. The registry hangs off a global symbol (as kit/gauges.ts does) so that two
+ * modules ask for them. The registry hangs off a global symbol (as kit/lab-api.ts does) so that two
  * copies of this module loaded from different paths still share it.
  */
 import { totalmem } from 'node:os';

@@ -10,7 +10,7 @@
 import net from 'node:net';
 import v8 from 'node:v8';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
-import { readGauges } from './gauges.ts';
+import { gaugeLabels, readGauges } from './lab-api.ts';
 import type { GcEvent, ProbeSample } from './types.ts';
 
 /** Requests the parent sends. `id` pairs a reply with its request. */
@@ -65,7 +65,8 @@ async function takeSample(gc: boolean, gcCount = 2, settleMs = 5): Promise<Probe
     }
   }
   const memory = process.memoryUsage();
-  const oldSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space');
+  const spaces: Record<string, number> = {};
+  for (const space of v8.getHeapSpaceStatistics()) spaces[space.space_name] = space.space_used_size;
   return {
     t: Date.now(),
     afterGc: gc,
@@ -74,10 +75,11 @@ async function takeSample(gc: boolean, gcCount = 2, settleMs = 5): Promise<Probe
     external: memory.external,
     arrayBuffers: memory.arrayBuffers,
     rss: memory.rss,
-    oldSpaceUsed: oldSpace?.space_used_size ?? 0,
+    spaces,
     heapSizeLimit: v8.getHeapStatistics().heap_size_limit,
     activeResources: countActiveResources(),
     gauges: readGauges(),
+    gaugeLabels: gaugeLabels(),
   };
 }
 
@@ -117,7 +119,7 @@ async function answer(request: ProbeRequest): Promise<unknown> {
     case 'sample':
       return takeSample(request.gc, request.gcCount, request.settleMs);
     case 'snapshot':
-      // Synchronous and heavy (FACTS #16): the parent decides when this is acceptable.
+      // Synchronous and heavy (the snapshot-cost experiment): the parent decides when this is acceptable.
       return v8.writeHeapSnapshot(request.path);
     case 'observe-gc':
       observeGc(request.on);

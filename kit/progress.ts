@@ -1,7 +1,10 @@
 /**
  * A learner's progress, kept in output/progress.json: the last verdict of each lab's own server.ts
- * (what `leaklab list` shows) and how many hints were revealed (what `leaklab hint` continues from).
- * Small, synchronous file I/O: the CLI reads it once and writes it after a change.
+ * and how many hints were revealed. One store for the terminal and the hub: a check passed in the
+ * browser shows in `leaklab list`, a hint revealed by `leaklab hint` shows in the panel.
+ * Small, synchronous file I/O, written atomically after each change.
+ *
+ * LEAKLAB_OUTPUT moves the output folder (tests use a temporary one, never the project's output/).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,8 +24,14 @@ export interface Progress {
   hintsShown: Record<string, number>;
 }
 
+/** The output folder for the project at `root`: <root>/output, or LEAKLAB_OUTPUT when set. */
+export function outputDir(root: string): string {
+  const override = process.env.LEAKLAB_OUTPUT;
+  return override && override.trim() !== '' ? path.resolve(override) : path.join(root, 'output');
+}
+
 export function progressFile(root: string): string {
-  return path.join(root, 'output', 'progress.json');
+  return path.join(outputDir(root), 'progress.json');
 }
 
 /** Read the progress file; a missing or damaged file is an empty progress, never an error. */
@@ -49,6 +58,11 @@ export function recordCheck(root: string, verdict: Verdict, at = new Date()): vo
   const progress = readProgress(root);
   progress.lastChecks[verdict.labId] = { status: verdict.status, at: at.toISOString(), bytesPerOp: verdict.bytesPerOp, operation: verdict.operation };
   writeProgress(root, progress);
+}
+
+/** How many hints of a lab the learner has seen so far. */
+export function hintsShown(root: string, labId: string): number {
+  return readProgress(root).hintsShown[labId] ?? 0;
 }
 
 /** Reveal one more hint (up to `available`); answers how many are now shown. */

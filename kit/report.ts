@@ -4,8 +4,8 @@
  * memory per round, and the next step. Pure: returns strings, prints nothing.
  */
 import type { RoundRecord, Verdict, VerdictStatus } from './types.ts';
-import { formatBytes } from './format.ts';
-import { GROWTH_OVER_NOISE, seriesValue, type SeriesName } from './verdict.ts';
+import { count, formatBytes } from './format.ts';
+import { perOperation, seriesValue, STATUS_LABEL, type SeriesName } from './verdict/index.ts';
 
 export interface RenderOptions {
   /** ANSI colours (the CLI enables them on a TTY unless NO_COLOR is set). */
@@ -14,9 +14,8 @@ export interface RenderOptions {
   file?: string;
 }
 
-const LABEL: Record<VerdictStatus, string> = { pass: 'PASS', leak: 'LEAK', broken: 'BROKEN', error: 'ERROR' };
-const MARK: Record<VerdictStatus, string> = { pass: '✓', leak: '✗', broken: '✗', error: '!' };
-const COLOUR: Record<VerdictStatus, number> = { pass: 32, leak: 31, broken: 33, error: 35 };
+const MARK: Record<VerdictStatus, string> = { pass: '✓', leak: '✗', broken: '✗', inconclusive: '?', error: '!' };
+const COLOUR: Record<VerdictStatus, number> = { pass: 32, leak: 31, broken: 33, inconclusive: 36, error: 35 };
 
 function paint(text: string, code: number, on: boolean): string {
   return on ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -24,8 +23,14 @@ function paint(text: string, code: number, on: boolean): string {
 
 /** The one-line headline, e.g. "✗ LEAK  01-unbounded-cache  labs/…/server.ts  (3.6 s)". */
 export function headline(verdict: Verdict, options: RenderOptions = {}): string {
-  const status = paint(`${MARK[verdict.status]} ${LABEL[verdict.status]}`, COLOUR[verdict.status], options.color ?? false);
+  const status = paint(`${MARK[verdict.status]} ${headlineLabel(verdict)}`, COLOUR[verdict.status], options.color ?? false);
   return `${status}  ${verdict.labId}  ${options.file ?? verdict.entry}  (${(verdict.durationMs / 1000).toFixed(1)} s)`;
+}
+
+/** "LEAK", or "LEAK + BROKEN" when a leaking server also broke its feature: one never hides the other. */
+function headlineLabel(verdict: Verdict): string {
+  const broken = verdict.status === 'leak' && verdict.functional.some((check) => !check.passed);
+  return `${STATUS_LABEL[verdict.status]}${broken ? ` + ${STATUS_LABEL.broken}` : ''}`;
 }
 
 /** The whole verdict, ready to print. */
@@ -41,9 +46,9 @@ export function renderVerdict(verdict: Verdict, options: RenderOptions = {}): st
 
   const op = verdict.operation;
   lines.push(
-    `  Memory    ${formatBytes(verdict.bytesPerOp)} per ${op} (post-GC ${verdict.series}, Theil–Sen slope)`,
-    `            ${verdict.growthBytes >= 0 ? 'grew' : 'shrank'} ${formatBytes(Math.abs(verdict.growthBytes))} over the measured rounds; ` +
-      `noise ${formatBytes(verdict.noiseBytes)}, a leak needs > ${formatBytes(GROWTH_OVER_NOISE * verdict.noiseBytes)}`,
+    `  Memory    ${perOperation(verdict.bytesPerOp, verdict.marginPerOp, op)} (post-GC ${verdict.series}, Theil–Sen slope)`,
+    `            ${verdict.growthBytes >= 0 ? 'grew' : 'shrank'} ${formatBytes(Math.abs(verdict.growthBytes))} over ${verdict.windowOps === undefined ? 'the measured rounds' : count(verdict.windowOps, op)}; ` +
+      `each reading wobbles by about ${formatBytes(verdict.noiseBytes)}`,
   );
   for (const m of verdict.mechanism) {
     const mark = m.leaking ? paint('✗', 31, color) : paint('✓', 32, color);
@@ -80,7 +85,7 @@ export function chartRounds(rounds: RoundRecord[], series: SeriesName, width = 3
 /** The scoreboard of `check --all`: one line per lab. */
 export function renderSummary(verdicts: Verdict[], options: RenderOptions & { files?: string[] } = {}): string {
   const lines = verdicts.map((verdict, i) => {
-    const status = paint(`${MARK[verdict.status]} ${LABEL[verdict.status].padEnd(6)}`, COLOUR[verdict.status], options.color ?? false);
+    const status = paint(`${MARK[verdict.status]} ${headlineLabel(verdict).padEnd(12)}`, COLOUR[verdict.status], options.color ?? false);
     const evidence =
       verdict.status === 'error'
         ? (verdict.reasons[0]?.split('\n')[0] ?? '')

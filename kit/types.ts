@@ -15,14 +15,19 @@ export interface ProbeSample {
   external: number;
   arrayBuffers: number;
   rss: number;
-  /** Used bytes of V8's old space alone (v8.getHeapSpaceStatistics()), see FACTS #14. */
-  oldSpaceUsed: number;
+  /**
+   * Used bytes of each of V8's heap spaces by name (v8.getHeapSpaceStatistics()), e.g. old_space,
+   * large_object_space, code_space; which spaces exist depends on the V8 version.
+   */
+  spaces: Record<string, number>;
   /** v8.getHeapStatistics().heap_size_limit: where the process dies. */
   heapSizeLimit: number;
   /** Counts by type from process.getActiveResourcesInfo(), e.g. { Timeout: 3, TCPSocketWrap: 2 }. */
   activeResources: Record<string, number>;
-  /** Values of the gauges the lab's fixtures registered (kit/gauges.ts), e.g. { busListeners: 12 }. */
+  /** Values of the gauges the lab's fixtures registered (kit/lab-api.ts), e.g. { busListeners: 12 }. */
   gauges: Record<string, number>;
+  /** What each gauge means to a learner, by name, e.g. { busListeners: "'update' listeners on the bus" }. */
+  gaugeLabels: Record<string, string>;
 }
 
 /** A GC the lab process went through, as seen by a perf_hooks observer in the probe. */
@@ -69,33 +74,54 @@ export interface MechanismEvidence {
   leaking: boolean;
 }
 
-export type VerdictStatus = 'pass' | 'leak' | 'broken' | 'error';
+/**
+ * pass: flat and working; leak: memory or a counter retained per operation; broken: a feature
+ * lost; inconclusive: the memory trend stayed ambiguous for the whole time budget (a very noisy
+ * machine), so the checker says so instead of guessing; error: the server could not be run.
+ */
+export type VerdictStatus = 'pass' | 'leak' | 'broken' | 'inconclusive' | 'error';
+
+/** What one decision rule concluded (memlab's leak filters: each rule answers for itself). */
+export interface Finding {
+  /** Which rule: the memory trend, an exact counter, a feature check. */
+  rule: 'memory' | 'counter' | 'feature';
+  /** leak / not a leak / still undecided, for memory and counters; broken / works for features. */
+  outcome: 'leak' | 'not-leak' | 'undecided' | 'broken' | 'works';
+  /** The rule's evidence as one sentence a learner reads. */
+  sentence: string;
+}
 
 /** The checker's answer, the same object for the CLI (--json), the hub and the tests. */
 export interface Verdict {
   labId: string;
   entry: string;
-  /** pass: flat and working; leak: memory retained per operation; broken: feature lost; error: could not run. */
+  /** See VerdictStatus. */
   status: VerdictStatus;
   /** The unit of load, e.g. 'request', 'SSE connection', 'socket.io connection', 'price refresh'. */
   operation: string;
-  /** Robust (Theil–Sen) slope of post-GC memory against operations, over measured rounds. */
+  /** Bytes kept per operation: the median of the per-round post-GC increments over the judged window. */
   bytesPerOp: number;
-  /** Which memory series decided, e.g. 'heapUsed' or 'heapUsed + arrayBuffers'. */
+  /** The uncertainty of bytesPerOp (± this many bytes per operation, at the checker's confidence). */
+  marginPerOp: number;
+  /** Which memory series decided, e.g. 'heap objects' or 'heap objects + arrayBuffers'. */
   series: string;
-  /** Post-GC growth across the measured rounds. */
+  /** Operations across the judged window. */
+  windowOps: number;
+  /** bytesPerOp × windowOps: what the server kept over the judged window. */
   growthBytes: number;
-  /** Noise floor of the run (the threshold growth must exceed). */
+  /** How much one round's post-GC reading wobbles (robust spread of the increments), bytes. */
   noiseBytes: number;
   rounds: RoundRecord[];
   mechanism: MechanismEvidence[];
   functional: FunctionalResult[];
-  /** Plain sentences: why this status. */
+  /** Each rule's conclusion, most telling first. */
+  findings: Finding[];
+  /** Plain sentences: why this status (the findings' sentences, in the same order). */
   reasons: string[];
   /** The next command or step for the learner, e.g. 'leaklab hint 01'. */
   next: string;
   durationMs: number;
 }
 
-/** Exit codes of `leaklab check`: 0 pass, 1 leak or broken feature, 2 could not run. */
-export const EXIT_CODE: Record<VerdictStatus, 0 | 1 | 2> = { pass: 0, leak: 1, broken: 1, error: 2 };
+/** Exit codes of `leaklab check`: 0 pass, 1 leak or broken feature, 2 could not run, 3 inconclusive. */
+export const EXIT_CODE: Record<VerdictStatus, 0 | 1 | 2 | 3> = { pass: 0, leak: 1, broken: 1, error: 2, inconclusive: 3 };

@@ -1,6 +1,7 @@
 /**
  * `leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]` and `leaklab check --all`:
  * run the checker and print its verdict. Exit 0 pass, 1 leak or broken, 2 could not run.
+ * `--reporter json|junit|github[=FILE]` adds reports for CI (cli/reporters/run.ts).
  */
 import { watch } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import type { LabInfo } from '../../kit/manifest.ts';
 import { recordCheck } from '../../kit/progress.ts';
 import { renderSummary, renderVerdict } from '../../kit/report.ts';
 import { EXIT_CODE, type Verdict } from '../../kit/types.ts';
+import { claimsStdout, parseReporters, writeReports, type ReporterSpec } from '../reporters/run.ts';
+import { defaultLearner, verdictFile } from '../reporters/verdict-file.ts';
 import { chooseLab, course } from '../resolve.ts';
 import type { Terminal } from '../terminal.ts';
 
@@ -20,50 +23,69 @@ export interface CheckArgs {
   entry?: string;
   json: boolean;
   watch: boolean;
+  /** --reporter values, e.g. ['junit=output/verdicts/junit.xml', 'github']. */
+  reporters?: string[];
+  /** Who is checked, for the verdict file (default LEAKLAB_LEARNER, else the machine's user name). */
+  learner?: string;
 }
 
 /** Check one lab file and print the verdict; remembers it when it is the learner's own server.ts. */
-async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, term: Terminal, json: boolean, signal?: AbortSignal): Promise<Verdict> {
+async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, term: Terminal, quiet: boolean, signal?: AbortSignal): Promise<Verdict> {
   const file = displayPath(entry);
-  if (!json) term.err(`Checking ${file} (lab ${lab.number} · ${lab.title}) …`);
+  if (!quiet) term.err(`Checking ${file} (lab ${lab.number} · ${lab.title}) …`);
   const verdict = await checkLab({
     target: { labId: lab.id, entry },
     signal,
     hintCommand: `leaklab hint ${lab.number}`,
-    onRound: json ? undefined : (round, index, total) => {
+    onRound: quiet ? undefined : (round, index, total) => {
       if (term.interactive) process.stderr.write(`\r  round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}   `);
     },
   });
-  if (!json && term.interactive) process.stderr.write('\r\u001b[K');
+  if (!quiet && term.interactive) process.stderr.write('\r\u001b[K');
   // A cancelled check (a newer save in --watch) says nothing about the file: do not remember it.
   if (isLearnerFile && !signal?.aborted) recordCheck(course().root, verdict);
   return verdict;
 }
 
 export async function checkCommand(args: CheckArgs, term: Terminal): Promise<number> {
-  if (args.all) return checkAll(args, term);
+  const reporters = parseReporters(args.reporters ?? [], args.json);
+  if (args.all) return checkAll(args, reporters, term);
   const chosen = chooseLab(args.lab, { solution: args.solution, entry: args.entry });
-  if (args.watch) return watchLab(chosen.lab, chosen.entry, chosen.isLearnerFile, term);
-  const verdict = await checkOne(chosen.lab, chosen.entry, chosen.isLearnerFile, term, args.json);
-  term.out(args.json ? JSON.stringify(verdict) : renderVerdict(verdict, { color: term.color, file: displayPath(chosen.entry) }));
+  if (args.watch) {
+    if (reporters.length > 0) return usage(term, '--watch prints to the terminal; it takes no --json or --reporter.');
+    return watchLab(chosen.lab, chosen.entry, chosen.isLearnerFile, term);
+  }
+  const checkedAt = new Date();
+  const verdict = await checkOne(chosen.lab, chosen.entry, chosen.isLearnerFile, term, claimsStdout(reporters));
+  const file = displayPath(chosen.entry);
+  report(args, reporters, term, { verdicts: [verdict], files: [file], checkedAt, all: false });
+  if (!claimsStdout(reporters)) term.out(renderVerdict(verdict, { color: term.color, file }));
   return EXIT_CODE[verdict.status];
 }
 
 /** Every lab in course order: a scoreboard, exit code of the worst result. */
-async function checkAll(args: CheckArgs, term: Terminal): Promise<number> {
+async function checkAll(args: CheckArgs, reporters: ReporterSpec[], term: Terminal): Promise<number> {
   if (args.entry) return usage(term, '--all checks every lab; it cannot take --entry.');
   const loaded = course();
+  const quiet = claimsStdout(reporters);
+  const checkedAt = new Date();
   const verdicts: Verdict[] = [];
   const files: string[] = [];
   for (const lab of loaded.labs) {
     const entry = args.solution ? lab.solutionFile : lab.serverFile;
-    const verdict = await checkOne(lab, entry, !args.solution, term, args.json);
+    const verdict = await checkOne(lab, entry, !args.solution, term, quiet);
     verdicts.push(verdict);
     files.push(displayPath(entry));
-    if (!args.json) term.err(`  ${verdict.status.toUpperCase()} in ${(verdict.durationMs / 1000).toFixed(1)} s`);
+    if (!quiet) term.err(`  ${verdict.status.toUpperCase()} in ${(verdict.durationMs / 1000).toFixed(1)} s`);
   }
-  term.out(args.json ? JSON.stringify({ verdicts }) : renderSummary(verdicts, { color: term.color, files }));
+  report(args, reporters, term, { verdicts, files, checkedAt, all: true });
+  if (!quiet) term.out(renderSummary(verdicts, { color: term.color, files }));
   return Math.max(...verdicts.map((verdict) => EXIT_CODE[verdict.status]));
+}
+
+function report(args: CheckArgs, reporters: ReporterSpec[], term: Terminal, run: { verdicts: Verdict[]; files: string[]; checkedAt: Date; all: boolean }): void {
+  const file = verdictFile(run.verdicts, { learner: args.learner ?? defaultLearner(), checkedAt: run.checkedAt });
+  writeReports({ file, files: run.files, all: run.all }, reporters, term);
 }
 
 /** Re-check on every save until Ctrl-C; a save during a check cancels it and starts again. */

@@ -3,6 +3,7 @@
  * hand, print its URL, and show a live readout of its memory twice a second until Ctrl-C.
  * Runs without the quiet JIT flags: this is the server as it behaves in production.
  */
+import { loadCheckPlan } from '../../kit/check-plans.ts';
 import { LabError } from '../../kit/errors.ts';
 import { displayPath, startLab } from '../../kit/lab-process.ts';
 import type { ProbeSample } from '../../kit/types.ts';
@@ -31,11 +32,15 @@ export function readoutLine(sample: ProbeSample, gcCount: number): string {
 
 export async function runCommand(args: RunArgs, term: Terminal): Promise<number> {
   const chosen = chooseLab(args.lab, { solution: args.solution, entry: args.entry });
-  const lab = await startLab({ entry: chosen.entry, labName: chosen.lab.number, port: args.port, observeGc: true, listenTimeoutMs: 15_000 });
+  // The check's settings (a short cache TTL, ...), as the hub runs it: what you watch is what is judged.
+  const env = (await loadCheckPlan(chosen.lab.dir)).env;
+  const lab = await startLab({ entry: chosen.entry, labName: chosen.lab.number, port: args.port, observeGc: true, listenTimeoutMs: 15_000, env });
   let gcCount = 0;
   lab.on('gc', () => (gcCount += 1));
   term.out(`Lab ${chosen.lab.number} · ${chosen.lab.title}: ${displayPath(chosen.entry)}`);
   term.out(`Listening on ${lab.url}   (heap capped at 256 MB; Ctrl-C to stop)`);
+  const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  if (settings.length > 0) term.out(`With the checker's settings: ${settings.join(' ')}`);
   term.out(`Try it: see ${displayPath(chosen.lab.readme)} for the routes. Memory (no forced GC: what a dashboard would see):`);
 
   return new Promise<number>((resolve) => {

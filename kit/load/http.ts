@@ -39,7 +39,8 @@ export function keepAliveAgent(concurrency = 16): http.Agent {
 export function httpRequest(
   baseUrl: string,
   spec: HttpRequestSpec,
-  options: { agent?: http.Agent; timeoutMs?: number; signal?: AbortSignal } = {},
+  /** `agent: false` opens a connection of its own for this request, as a new browser would. */
+  options: { agent?: http.Agent | false; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);

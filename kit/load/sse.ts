@@ -90,6 +90,23 @@ export function openSseClient(baseUrl: string, path = '/events', timeoutMs = 500
   });
 }
 
+/**
+ * A client that leaves before the first byte: it sends GET `path` and drops the connection a few
+ * milliseconds later, before reading anything (a tab closed while the page was still loading).
+ * Resolves once its socket is closed.
+ */
+export function leaveBeforeFirstByte(baseUrl: string, path = '/events', afterMs = 3): Promise<void> {
+  return new Promise((resolve) => {
+    const request = http.get(new URL(path, baseUrl), { agent: false, headers: { accept: 'text/event-stream' } });
+    request.on('error', () => undefined);
+    request.on('response', (response) => response.resume());
+    request.on('socket', (socket) => {
+      socket.once('connect', () => setTimeout(() => request.destroy(), afterMs));
+      socket.once('close', () => resolve());
+    });
+  });
+}
+
 /** The leak's unit of work: `count` clients that each connect, get the first bytes, and leave. */
 export async function runSseCycles(options: SseCycleOptions): Promise<LoadResult> {
   return runCounted({ count: options.count, concurrency: options.concurrency ?? 16, signal: options.signal, onProgress: options.onProgress }, async () => {

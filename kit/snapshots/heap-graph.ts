@@ -1,36 +1,18 @@
 /**
- * Reads a V8 `.heapsnapshot` (the JSON that `v8.writeHeapSnapshot()` and Chrome DevTools write) into
- * a graph you can walk. The file is self-describing: `snapshot.meta` lists the fields of each node
- * and edge, and `nodes`/`edges` are flat number arrays, one record after another. We read the field
- * positions from the meta instead of hard-coding them, so a V8 that adds a field still parses.
- * Pure: takes the text, returns the graph; reading the file is the caller's job (see files.ts).
+ * A V8 heap snapshot as a graph you can walk. The file is self-describing: `snapshot.meta` lists the
+ * fields of each node and edge, and `nodes`/`edges` are flat number arrays, one record after
+ * another. We read the field positions from the meta instead of hard-coding them, so a V8 that adds
+ * a field still parses. Reading the file is parse.ts's job; this class only answers questions.
  */
+import { parseSnapshot, SnapshotFormatError, type ParsedSnapshot } from './parse.ts';
 
-export interface SnapshotMeta {
-  node_fields: string[];
-  node_types: [string[], ...unknown[]];
-  edge_fields: string[];
-  edge_types: [string[], ...unknown[]];
-  location_fields?: string[];
-}
-
-interface RawSnapshot {
-  snapshot: { meta: SnapshotMeta; node_count: number; edge_count: number };
-  nodes: number[];
-  edges: number[];
-  strings: string[];
-  locations?: number[];
-}
+export { SnapshotFormatError } from './parse.ts';
 
 /** Where a function (closure) was defined: 0-based line and column in the script with `scriptId`. */
 export interface SourceLocation {
   scriptId: number;
   line: number;
   column: number;
-}
-
-export class SnapshotFormatError extends Error {
-  override name = 'SnapshotFormatError';
 }
 
 /**
@@ -40,8 +22,8 @@ export class SnapshotFormatError extends Error {
 export class HeapGraph {
   readonly nodeCount: number;
   readonly edgeCount: number;
-  private readonly nodes: number[];
-  private readonly edges: number[];
+  private readonly nodes: Uint32Array;
+  private readonly edges: Uint32Array;
   private readonly strings: string[];
   private readonly nodeTypes: string[];
   private readonly edgeTypes: string[];
@@ -52,12 +34,10 @@ export class HeapGraph {
   /** firstEdge[n] = ordinal of node n's first edge; length nodeCount + 1. */
   private readonly firstEdge: Uint32Array;
   private readonly locations = new Map<number, SourceLocation>();
+  private readonly weakType: number;
 
-  constructor(raw: RawSnapshot) {
-    const meta = raw?.snapshot?.meta;
-    if (!meta || !Array.isArray(raw.nodes) || !Array.isArray(raw.edges) || !Array.isArray(raw.strings)) {
-      throw new SnapshotFormatError('not a V8 heap snapshot: expected snapshot.meta, nodes, edges and strings');
-    }
+  constructor(raw: ParsedSnapshot) {
+    const meta = raw.meta;
     const field = (list: string[], name: string): number => {
       const at = list.indexOf(name);
       if (at < 0) throw new SnapshotFormatError(`heap snapshot meta has no "${name}" field`);
@@ -82,6 +62,8 @@ export class HeapGraph {
     };
     this.nodeTypes = meta.node_types[this.f.type] as string[];
     this.edgeTypes = meta.edge_types[this.e.type] as string[];
+    if (!Array.isArray(this.nodeTypes) || !Array.isArray(this.edgeTypes)) throw new SnapshotFormatError('heap snapshot meta lists no node or edge types');
+    this.weakType = this.edgeTypes.indexOf('weak');
     this.nodeCount = this.nodes.length / this.nodeStride;
     this.edgeCount = this.edges.length / this.edgeStride;
     if (!Number.isInteger(this.nodeCount) || !Number.isInteger(this.edgeCount)) {
@@ -113,15 +95,9 @@ export class HeapGraph {
     }
   }
 
-  /** Parse the text of a .heapsnapshot file. */
-  static parse(text: string): HeapGraph {
-    let raw: RawSnapshot;
-    try {
-      raw = JSON.parse(text) as RawSnapshot;
-    } catch (error) {
-      throw new SnapshotFormatError(`heap snapshot is not valid JSON (${(error as Error).message})`);
-    }
-    return new HeapGraph(raw);
+  /** Parse a .heapsnapshot already in memory (tests and small files; the hub reads files with parse.ts). */
+  static parse(text: string | Buffer): HeapGraph {
+    return new HeapGraph(parseSnapshot(text));
   }
 
   /** V8's node type: 'object', 'closure', 'array', 'string', 'hidden', 'native', ... */
@@ -173,6 +149,10 @@ export class HeapGraph {
   }
   endEdgeOf(n: number): number {
     return this.firstEdge[n + 1]!;
+  }
+  /** True for a weak edge: it does not keep its target alive. */
+  isWeak(e: number): boolean {
+    return this.edges[e * this.edgeStride + this.e.type] === this.weakType;
   }
   /** V8's edge type: 'context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'. */
   edgeType(e: number): string {

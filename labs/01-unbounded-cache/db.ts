@@ -3,7 +3,7 @@
  * round trip to a database would, and builds the same ~1 KB record for the same id every time.
  * Fixture: you do not need to change this file.
  */
-import { registerGauge } from '../../kit/gauges.ts';
+import { registerGauge } from '../../kit/lab-api.ts';
 
 export interface Address {
   street: string;
@@ -46,13 +46,13 @@ const BIO_WORDS = (
 ).split(' ');
 
 let calls = 0;
-registerGauge('dbCalls', () => calls);
+registerGauge('dbCalls', 'database calls', () => calls);
 
 /** Fetch one user by id. Any id exists: the record is derived from it, so it never changes. */
 export async function getUser(id: string): Promise<User> {
   calls += 1;
   await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
-  return buildUser(id);
+  return userRecord(id);
 }
 
 /** FNV-1a: a small, stable hash so that the same id always yields the same person. */
@@ -69,7 +69,8 @@ function pick<T>(list: readonly T[], id: string, seed: number): T {
   return list[hash(id, seed) % list.length]!;
 }
 
-function buildUser(id: string): User {
+/** The record the database holds for `id`, built without a round trip (the checker compares answers with it). */
+export function userRecord(id: string): User {
   const first = pick(FIRST_NAMES, id, 1);
   const last = pick(LAST_NAMES, id, 2);
   const city = pick(CITIES, id, 3);

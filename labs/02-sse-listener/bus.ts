@@ -4,7 +4,7 @@
  * Fixture: you do not need to change this file.
  */
 import { EventEmitter } from 'node:events';
-import { registerGauge } from '../../kit/gauges.ts';
+import { registerGauge } from '../../kit/lab-api.ts';
 
 /** One change to an order, as the warehouse and payment systems publish it. */
 export type OrderUpdate = Record<string, unknown>;
@@ -13,7 +13,7 @@ export const bus = new EventEmitter();
 
 // Node's default limit (10 listeners per event name) is kept on purpose: past it Node prints a
 // one-time MaxListenersExceededWarning, which is often the first visible sign of this leak.
-registerGauge('busListeners', () => bus.listenerCount('update'));
+registerGauge('busListeners', "'update' listeners on the bus", () => bus.listenerCount('update'));
 
 /** Send an update to every subscriber; answers how many listeners received it. */
 export function publishUpdate(update: OrderUpdate): number {

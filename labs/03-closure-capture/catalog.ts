@@ -4,7 +4,7 @@
  * in ten changes price from one version to the next.
  * Fixture: you do not need to change this file.
  */
-import { registerGauge } from '../../kit/gauges.ts';
+import { registerGauge } from '../../kit/lab-api.ts';
 
 /** SKU → price in euros. */
 export type PriceTable = Map<string, number>;
@@ -13,7 +13,7 @@ export type PriceTable = Map<string, number>;
 export const SKU_COUNT = 500;
 
 let loads = 0;
-registerGauge('catalogLoads', () => loads);
+registerGauge('catalogLoads', 'price tables loaded', () => loads);
 
 /** The SKU of the product at `index` (0-based), e.g. skuAt(7) === 'SKU-00007'. */
 export function skuAt(index: number): string {

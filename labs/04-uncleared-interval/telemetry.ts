@@ -4,7 +4,7 @@
  * Fixture: you do not need to change this file.
  */
 import type { Server } from 'socket.io';
-import { registerGauge } from '../../kit/gauges.ts';
+import { aliveCounter, registerGauge } from '../../kit/lab-api.ts';
 
 /** How many recent readings a session keeps: 1,280 doubles, 10 KB. */
 export const READINGS_KEPT = 1280;
@@ -29,9 +29,13 @@ export interface Tick {
   average: number;
 }
 
+const trackSession = aliveCounter('sessionsAlive', 'dashboard sessions still alive');
+
 /** Start a session for a newly connected dashboard. */
 export function openSession(clientId: string): Session {
-  return { clientId, startedAt: Date.now(), seq: 0, readings: new Float64Array(READINGS_KEPT) };
+  const session: Session = { clientId, startedAt: Date.now(), seq: 0, readings: new Float64Array(READINGS_KEPT) };
+  trackSession(session);
+  return session;
 }
 
 /** Take the next reading into the session and answer the tick to send. */
@@ -48,5 +52,5 @@ export function nextTick(session: Session): Tick {
 
 /** Expose how many dashboards are connected as the `connectedClients` gauge. */
 export function countConnectedClients(io: Server): void {
-  registerGauge('connectedClients', () => io.engine.clientsCount);
+  registerGauge('connectedClients', 'connected clients', () => io.engine.clientsCount);
 }

@@ -8,7 +8,7 @@
  * never keeps anything alive; read it after a forced GC to learn what your server still holds.
  * Fixture: you do not need to change this file.
  */
-import { registerGauge } from '../../kit/gauges.ts';
+import { aliveCounter } from '../../kit/lab-api.ts';
 
 /** Thumbnails are this many times smaller than the upload, in each direction. */
 export const SHRINK = 4;
@@ -73,25 +73,15 @@ export function gradientPgm(width: number, height: number, seed: number): Buffer
 }
 
 // ---------------------------------------------------------------------------------------------
-// The checker's view: which upload bodies are still alive. A WeakRef does not keep its target.
+// The checker's view: which upload bodies are still alive (counted through WeakRefs, which do not
+// keep their targets). The ArrayBuffer, not the Buffer object: a small view (subarray) of an
+// upload keeps all its bytes.
 
-let bodies: WeakRef<ArrayBuffer>[] = [];
-let prunedAt = 0;
-
-function liveBodies(): number {
-  bodies = bodies.filter((ref) => ref.deref() !== undefined);
-  prunedAt = bodies.length;
-  return bodies.length;
-}
+const trackBody = aliveCounter('uploadBodiesHeld', 'upload bodies still alive');
 
 function remember(bytes: Uint8Array): void {
-  // The ArrayBuffer, not the Buffer object: a small view (subarray) of an upload keeps all its bytes.
-  bodies.push(new WeakRef(bytes.buffer as ArrayBuffer));
-  // Drop dead refs now and then, so that running the lab without the checker costs nothing.
-  if (bodies.length > 2 * prunedAt + 256) liveBodies();
+  trackBody(bytes.buffer);
 }
-
-registerGauge('uploadBodiesHeld', liveBodies);
 
 /** Decode an uploaded PGM and answer its thumbnail, also a PGM. Yields once, as real image work would. */
 export async function renderThumbnail(upload: Uint8Array): Promise<Buffer> {

@@ -5,7 +5,7 @@
  * Fixture: you do not need to change this file.
  */
 import type { Server } from 'socket.io';
-import { registerGauge } from '../../kit/gauges.ts';
+import { aliveCounter, registerGauge } from '../../kit/lab-api.ts';
 
 /** How many cursor positions a trail keeps: 512 (x, y) pairs, 8 KB. */
 export const TRAIL_POSITIONS = 512;
@@ -33,10 +33,14 @@ export interface CursorMove {
 
 let joined = 0;
 
+const trackPresence = aliveCounter('presencesAlive', 'presences still alive');
+
 /** The presence of someone who just said hello; names are cut to 40 characters. */
 export function openPresence(name: unknown): Presence {
   const clean = String(name ?? '').trim().slice(0, 40) || 'anonymous';
-  return { name: clean, colour: COLOURS[joined++ % COLOURS.length]!, joinedAt: Date.now(), moves: 0, trail: new Float64Array(2 * TRAIL_POSITIONS) };
+  const presence: Presence = { name: clean, colour: COLOURS[joined++ % COLOURS.length]!, joinedAt: Date.now(), moves: 0, trail: new Float64Array(2 * TRAIL_POSITIONS) };
+  trackPresence(presence);
+  return presence;
 }
 
 /** Record a cursor position (numbers in 0..1 across the page) and answer the move to broadcast, or undefined if it is not a position. */
@@ -52,5 +56,5 @@ export function recordCursor(presence: Presence, position: unknown): CursorMove 
 
 /** Expose how many clients are connected as the `connectedClients` gauge. */
 export function countConnectedClients(io: Server): void {
-  registerGauge('connectedClients', () => io.engine.clientsCount);
+  registerGauge('connectedClients', 'connected clients', () => io.engine.clientsCount);
 }

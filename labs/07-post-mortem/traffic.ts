@@ -1,6 +1,7 @@
 /**
  * A day of the shop's traffic, replayed: customers browse a product, put two in a cart, check out,
- * and then pay, come back to look at their order, or leave, as real customers do. The checker
+ * and then pay (now and then the bank declines), come back to look at their order, or leave, as
+ * real customers do. The checker
  * drives the same visits; run this file to drive them at your own server until you stop it:
  *
  *   node --import tsx labs/07-post-mortem/traffic.ts http://127.0.0.1:3000
@@ -19,26 +20,50 @@ export interface Answer {
 /** Send one request (JSON body for POST) and read the whole answer. */
 export type Send = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<Answer>;
 
+/** What a visit did: the order it placed (if the checkout worked) and what the customer did next. */
+export interface VisitOutcome {
+  orderId?: string;
+  then: 'paid' | 'payment failed' | 'looked at the order' | 'left';
+}
+
+/** The two products customer number `n` buys, and how many of the first. */
+export function basketOf(n: number): { first: string; second: string; firstQuantity: number } {
+  return { first: productIdAt(n * 7), second: productIdAt(n * 7 + 3), firstQuantity: 1 + (n % 3) };
+}
+
 /** Requests in one visit: a product, two cart lines, the checkout, and one more. */
 export const REQUESTS_PER_VISIT = 5;
 
-/** Customer number `n` visits the shop with cart `cartId`; `record` sees every answer. */
-export async function visit(send: Send, n: number, cartId: string, record: (answer: Answer) => void = () => {}): Promise<void> {
-  const first = productIdAt(n * 7);
-  const second = productIdAt(n * 7 + 3);
+/** Customer number `n` visits the shop with cart `cartId`; `record` sees every answer and the request it answered. */
+export async function visit(
+  send: Send,
+  n: number,
+  cartId: string,
+  record: (answer: Answer, method: 'GET' | 'POST', path: string) => void = () => {},
+): Promise<VisitOutcome> {
+  const { first, second, firstQuantity } = basketOf(n);
   const step = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     const answer = await send(method, path, body);
-    record(answer);
+    record(answer, method, path);
     return answer;
   };
   await step('GET', `/products/${first}`);
-  await step('POST', `/carts/${cartId}/items`, { productId: first, quantity: 1 + (n % 3) });
+  await step('POST', `/carts/${cartId}/items`, { productId: first, quantity: firstQuantity });
   await step('POST', `/carts/${cartId}/items`, { productId: second, quantity: 1 });
   const checkout = await step('POST', `/carts/${cartId}/checkout`, {});
   const orderId = checkout.status === 201 ? (JSON.parse(checkout.body) as { id: string }).id : undefined;
-  if (n % 3 === 0 && orderId) await step('POST', '/webhooks/payments', { orderId, status: 'paid' });
-  else if (n % 3 === 1 && orderId) await step('GET', `/orders/${orderId}`);
-  else await step('GET', '/stats');
+  if (n % 3 === 0 && orderId) {
+    // One payment in three is declined by the bank.
+    const status = n % 9 === 6 ? 'failed' : 'paid';
+    await step('POST', '/webhooks/payments', { orderId, status });
+    return { orderId, then: status === 'paid' ? 'paid' : 'payment failed' };
+  }
+  if (n % 3 === 1 && orderId) {
+    await step('GET', `/orders/${orderId}`);
+    return { orderId, then: 'looked at the order' };
+  }
+  await step('GET', '/stats');
+  return { orderId, then: 'left' };
 }
 
 /** Replay visits against `baseUrl`, `concurrency` customers at a time, until the server stops answering. */

@@ -25,7 +25,7 @@ countConnectedClients(io);
 // Fix: keyed by the socket object, not by its id string. A WeakMap entry lives only as long as
 // its key is reachable from somewhere else; socket.io lets go of a socket when it disconnects, so
 // the presence goes with it, whatever the reason for leaving, with no clean-up code to forget.
-// (A WeakMap cannot take the id: its keys must be objects. FACTS #3, #13.)
+// (A WeakMap cannot take the id: its keys must be objects, see the weakmap-keys experiment.)
 const presences = new WeakMap<Socket, Presence>();
 
 /** The presence of everyone connected now, in connection order. */

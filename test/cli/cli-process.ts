@@ -3,6 +3,7 @@
  * output and exit code, and find the processes it started so tests can prove none outlives it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,11 +27,25 @@ export interface RunningCli {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
+/**
+ * The learner's workspace the CLI sees unless a test names one: a scratch folder for this test
+ * process, so running the CLI's tests never writes into the project's own workspace/. Under
+ * output/, inside the project, so the copies still resolve its node_modules.
+ */
+const SCRATCH_WORKSPACE = process.env.LEAKLAB_WORKSPACE ?? scratchWorkspace();
+
+function scratchWorkspace(): string {
+  mkdirSync(path.join(ROOT, 'output'), { recursive: true });
+  const folder = mkdtempSync(path.join(ROOT, 'output', 'test-workspace-'));
+  process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
   const started = Date.now();
   const proc = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, NO_COLOR: '1', LEAKLAB_WORKSPACE: SCRATCH_WORKSPACE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

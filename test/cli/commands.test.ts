@@ -1,10 +1,10 @@
 /**
  * list, hint and reset, through the real CLI, on a scratch copy of the course (LEAKLAB_ROOT) so that
- * `reset` never touches the real labs: progressive hints, status after a check, and a reset that
- * restores the shipped file from git while keeping the learner's copy.
+ * nothing touches the real labs or workspace: the learner's copies made on first use, progressive
+ * hints, status after a check, and a reset that restores the shipped file (no git needed) while
+ * keeping the learner's version.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,22 +12,31 @@ import { after, before, describe, it } from 'node:test';
 import { childrenOf, ROOT, runCli, startCli, waitGone } from './cli-process.ts';
 
 let scratch = '';
-const env = () => ({ LEAKLAB_ROOT: scratch });
+const env = () => ({ LEAKLAB_ROOT: scratch, LEAKLAB_WORKSPACE: path.join(scratch, 'workspace') });
 
 before(() => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'leaklab-course-'));
   cpSync(path.join(ROOT, 'labs'), path.join(scratch, 'labs'), { recursive: true });
   cpSync(path.join(ROOT, 'solutions'), path.join(scratch, 'solutions'), { recursive: true });
-  // The labs import ../../kit/gauges.ts and packages: point the copy at the real ones.
+  // The labs import ../../kit/lab-api.ts and packages: point the copy at the real ones.
   symlinkSync(path.join(ROOT, 'kit'), path.join(scratch, 'kit'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(scratch, 'node_modules'));
   cpSync(path.join(ROOT, 'package.json'), path.join(scratch, 'package.json'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: scratch, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', 'labs', 'solutions', 'package.json');
-  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'course as shipped');
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the workspace', () => {
+  it('gives the learner a copy of every lab on first use: server.ts as shipped, fixtures re-exported', async () => {
+    assert.equal(existsSync(path.join(scratch, 'workspace')), false);
+    const result = await runCli(['list'], env());
+    assert.equal(result.code, 0, result.stderr);
+    const labIds = readdirSync(path.join(scratch, 'labs')).filter((name) => name !== 'course.json');
+    assert.deepEqual(readdirSync(path.join(scratch, 'workspace')).sort(), labIds.sort());
+    const mine = path.join(scratch, 'workspace', '01-unbounded-cache');
+    assert.equal(readFileSync(path.join(mine, 'server.ts'), 'utf8'), readFileSync(path.join(scratch, 'labs', '01-unbounded-cache', 'server.ts'), 'utf8'));
+    assert.equal(readFileSync(path.join(mine, 'db.ts'), 'utf8'), "export * from '../../labs/01-unbounded-cache/db.ts';\n");
+  });
+});
 
 describe('leaklab hint', () => {
   it('reveals one more hint each time, then says where the reference fix is', async () => {
@@ -62,9 +71,9 @@ describe('leaklab list and check', () => {
 
 describe('leaklab check --watch', () => {
   it('checks, re-checks when the file is saved, and stops cleanly on Ctrl-C', async () => {
-    const server = path.join(scratch, 'labs', '03-closure-capture', 'server.ts');
+    const server = path.join(scratch, 'workspace', '03-closure-capture', 'server.ts');
     const cli = startCli(['check', '03', '--watch'], env());
-    await cli.waitFor(/LEAK[\s\S]*Watching \S*labs\/03-closure-capture\/server\.ts/, 30_000);
+    await cli.waitFor(/LEAK[\s\S]*Watching \S*workspace\/03-closure-capture\/server\.ts/, 30_000);
     // Save the reference fix over it, as a learner's editor would.
     writeFileSync(server, readFileSync(path.join(scratch, 'solutions', '03-closure-capture', 'server.ts'), 'utf8'));
     await cli.waitFor(/PASS[\s\S]*Watching/, 30_000);
@@ -77,9 +86,10 @@ describe('leaklab check --watch', () => {
 });
 
 describe('leaklab reset', () => {
-  it('restores the shipped server.ts from git and keeps the learner copy in output/backups', async () => {
-    const server = path.join(scratch, 'labs', '01-unbounded-cache', 'server.ts');
-    const shipped = readFileSync(server, 'utf8');
+  it('restores the learner file as shipped and keeps their version in output/backups; the course copy is never touched', async () => {
+    const server = path.join(scratch, 'workspace', '01-unbounded-cache', 'server.ts');
+    const shippedFile = path.join(scratch, 'labs', '01-unbounded-cache', 'server.ts');
+    const shipped = readFileSync(shippedFile, 'utf8');
     const mine = `${shipped}\n// my attempt\n`;
     writeFileSync(server, mine);
     const result = await runCli(['reset', 'unbounded-cache'], env());
@@ -90,21 +100,20 @@ describe('leaklab reset', () => {
     assert.match(backups[0]!, /^01-unbounded-cache-.*\.ts$/);
     assert.equal(readFileSync(path.join(scratch, 'output', 'backups', backups[0]!), 'utf8'), mine);
     assert.match(result.stdout, /saved as output\/backups\/01-unbounded-cache-/);
+    assert.equal(readFileSync(shippedFile, 'utf8'), shipped);
     const again = await runCli(['reset', '01'], env());
     assert.match(again.stdout, /already as shipped/);
   });
 
-  it('without git history it refuses clearly and changes nothing', async () => {
-    rmSync(path.join(scratch, '.git'), { recursive: true, force: true });
-    const backupsDir = path.join(scratch, 'output', 'backups');
-    const backupCount = () => (existsSync(backupsDir) ? readdirSync(backupsDir).length : 0);
-    const backupsBefore = backupCount();
-    const server = path.join(scratch, 'labs', '04-uncleared-interval', 'server.ts');
-    writeFileSync(server, '// mine\n');
+  it('brings back a deleted server.ts and damaged fixture re-exports, and leaves the learner\'s own extra files', async () => {
+    const folder = path.join(scratch, 'workspace', '04-uncleared-interval');
+    rmSync(path.join(folder, 'server.ts'));
+    writeFileSync(path.join(folder, 'config.ts'), '// oops\n');
+    writeFileSync(path.join(folder, 'notes.md'), 'my notes\n');
     const result = await runCli(['reset', '04'], env());
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /Could not find the original of labs\/04-uncleared-interval\/server\.ts in git/);
-    assert.equal(readFileSync(server, 'utf8'), '// mine\n');
-    assert.equal(backupCount(), backupsBefore, 'no backup is made when nothing is restored');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(path.join(folder, 'server.ts'), 'utf8'), readFileSync(path.join(scratch, 'labs', '04-uncleared-interval', 'server.ts'), 'utf8'));
+    assert.equal(readFileSync(path.join(folder, 'config.ts'), 'utf8'), "export * from '../../labs/04-uncleared-interval/config.ts';\n");
+    assert.equal(readFileSync(path.join(folder, 'notes.md'), 'utf8'), 'my notes\n');
   });
 });

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Server as SocketServer } from 'socket.io';
-import { readGauges } from '../../kit/gauges.ts';
+import { readGauges } from '../../kit/lab-api.ts';
 import { openSocketClient, openSseClient } from '../../kit/load/index.ts';
 import { loadCourse, type LabInfo } from '../../kit/manifest.ts';
 
@@ -41,7 +41,7 @@ interface LabModule {
 
 const variants = (info: LabInfo) =>
   [
-    ['lab', info.serverFile],
+    ['lab', info.shippedFile],
     ['solution', info.solutionFile],
   ] as const;
 
@@ -140,7 +140,7 @@ describe('lab 02: the bus listener', () => {
   }
 
   test('POST /publish refuses a body that is not a JSON object', async () => {
-    const server = await mount((await import(lab('02').serverFile)) as LabModule);
+    const server = await mount((await import(lab('02').shippedFile)) as LabModule);
     try {
       const answer = await fetch(`${server.url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
       assert.equal(answer.status, 400);

@@ -12,22 +12,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { checkLab } from '../../kit/check.ts';
-import { loadCourse, type LabInfo } from '../../kit/manifest.ts';
+import { loadCourse } from '../../kit/manifest.ts';
 import type { VerdictStatus } from '../../kit/types.ts';
+import { fixtureFiles } from '../../kit/workspace.ts';
+import { expectationOf, learnerFilesFor } from '../fixtures/learner-files.ts';
 
 const course = loadCourse();
 const root = course.root;
 const FIXTURES = path.join(root, 'test', 'fixtures');
-const EXPECT_LINE = /^\/\/ expect: (pass|leak|broken|error) — \S.*$/;
 
 const read = (file: string): string => readFileSync(file, 'utf8');
 const rel = (file: string): string => path.relative(root, file);
 const filesIn = (dir: string): string[] => readdirSync(dir).sort();
-
-/** The files of a lab folder the learner need not touch: everything but server.ts and README.md. */
-function labFixtures(lab: LabInfo): string[] {
-  return filesIn(lab.dir).filter((name) => name !== 'server.ts' && name !== 'README.md');
-}
 
 interface Fixture {
   labId: string;
@@ -37,18 +33,11 @@ interface Fixture {
 
 /** Every verifier fixture with the verdict its first line promises (bad-input fixtures run as lab 01). */
 function verifierFixtures(): Fixture[] {
-  const fixtures: Fixture[] = [];
-  const add = (labId: string, file: string) => {
-    const firstLine = read(file).split('\n', 1)[0]!;
-    const match = EXPECT_LINE.exec(firstLine);
-    assert.ok(match, `${rel(file)} must start with "// expect: pass|leak|broken|error — why", not: ${firstLine}`);
-    fixtures.push({ labId, file, expected: match[1] as VerdictStatus });
-  };
-  for (const lab of course.labs) {
-    const dir = path.join(FIXTURES, 'labs', lab.id);
-    for (const name of filesIn(dir)) add(lab.id, path.join(dir, name));
+  const fixtures: Fixture[] = course.labs.flatMap((lab) => learnerFilesFor(lab, root).map(({ labId, file, expected }) => ({ labId, file, expected })));
+  for (const name of filesIn(path.join(FIXTURES, 'bad'))) {
+    const file = path.join(FIXTURES, 'bad', name);
+    fixtures.push({ labId: course.labs[0]!.id, file, expected: expectationOf(file).expected });
   }
-  for (const name of filesIn(path.join(FIXTURES, 'bad'))) add(course.labs[0]!.id, path.join(FIXTURES, 'bad', name));
   return fixtures;
 }
 
@@ -72,12 +61,12 @@ describe('the course as shipped (static)', () => {
 
   for (const lab of course.labs) {
     describe(`lab ${lab.id}`, () => {
-      const server = read(lab.serverFile);
+      const server = read(lab.shippedFile);
       const solution = read(lab.solutionFile);
 
       test('marks the spot to change with a // TODO:, and the reference fix replaces it with a // Fix:', () => {
-        assert.match(server, /\/\/ TODO: \S/, `${rel(lab.serverFile)} has no "// TODO:" for the learner to find`);
-        assert.doesNotMatch(server, /\/\/ Fix:/, `${rel(lab.serverFile)} gives the answer away with a "// Fix:"`);
+        assert.match(server, /\/\/ TODO: \S/, `${rel(lab.shippedFile)} has no "// TODO:" for the learner to find`);
+        assert.doesNotMatch(server, /\/\/ Fix:/, `${rel(lab.shippedFile)} gives the answer away with a "// Fix:"`);
         assert.match(solution, /\/\/ Fix: \S/, `${rel(lab.solutionFile)} has no "// Fix:" saying why memory is released`);
         assert.doesNotMatch(solution, /\/\/ TODO:/, `${rel(lab.solutionFile)} still has a "// TODO:"`);
       });
@@ -90,7 +79,7 @@ describe('the course as shipped (static)', () => {
 
       test('announces itself as "Lab NN · <title> listening on http://HOST:PORT", as the CLI names it', () => {
         const line = `Lab ${lab.number} · ${lab.title} listening on http://`;
-        assert.ok(server.includes(line), `${rel(lab.serverFile)} does not print "${line}..."`);
+        assert.ok(server.includes(line), `${rel(lab.shippedFile)} does not print "${line}..."`);
         assert.ok(solution.includes(line), `${rel(lab.solutionFile)} does not print "${line}..."`);
       });
 
@@ -106,17 +95,21 @@ describe('the course as shipped (static)', () => {
         assert.ok(readme.includes(lab.coursePage), `${rel(lab.readme)} does not link its course page ${lab.coursePage}`);
       });
 
-      test('every LEAKLAB_* setting its config reads is documented in its README', () => {
-        const configFile = path.join(lab.dir, 'config.ts');
-        if (!existsSync(configFile)) return;
+      const configFile = path.join(lab.dir, 'config.ts');
+      const noConfig = !existsSync(configFile) && `${lab.id} has no config.ts: nothing to tune`;
+      test('every LEAKLAB_* setting its config reads is documented in its README', { skip: noConfig }, () => {
         const settings = [...read(configFile).matchAll(/'(LEAKLAB_[A-Z_]+)'/g)].map((m) => m[1]!);
         assert.ok(settings.length > 0, `${rel(configFile)} reads no LEAKLAB_* variable`);
         for (const name of settings) assert.ok(read(lab.readme).includes(name), `${rel(lab.readme)} does not mention ${name}`);
       });
 
       test('the solution folder re-exports each lab fixture in one line, so both share one module', () => {
-        const fixtures = labFixtures(lab);
-        assert.ok(fixtures.every((name) => name.endsWith('.ts')), `${rel(lab.dir)} holds a file that is neither a fixture nor server.ts/README.md`);
+        const fixtures = fixtureFiles(lab);
+        assert.deepEqual(
+          filesIn(lab.dir).filter((name) => !fixtures.includes(name)),
+          ['README.md', 'check.ts', 'server.ts'],
+          `${rel(lab.dir)} holds a file that is neither a fixture nor README.md, check.ts or server.ts`,
+        );
         const solutionDir = path.dirname(lab.solutionFile);
         assert.deepEqual(filesIn(solutionDir), ['server.ts', ...fixtures].sort(), `${rel(solutionDir)} must hold server.ts and one re-export per fixture`);
         for (const name of fixtures) {
@@ -125,7 +118,7 @@ describe('the course as shipped (static)', () => {
       });
 
       test('every fixture is marked as one the learner need not touch', () => {
-        for (const name of labFixtures(lab)) {
+        for (const name of fixtureFiles(lab)) {
           assert.match(read(path.join(lab.dir, name)), /Fixture: you do not need to change this file\./, `${lab.id}/${name}`);
         }
       });
@@ -141,12 +134,13 @@ describe('the course as shipped (static)', () => {
         assert.ok(existsSync(page), `${lab.coursePage} has no page at ${rel(page)}`);
       });
 
-      test('its verifier fixtures cover another valid fix, another leak, and a fix that deletes the feature', () => {
+      test('its verifier fixtures cover other valid fixes, other leaks, and fixes that break the feature', () => {
         const dir = path.join(FIXTURES, 'labs', lab.id);
-        const kinds = new Set(filesIn(dir).map((name) => EXPECT_LINE.exec(read(path.join(dir, name)).split('\n', 1)[0]!)?.[1]));
+        const kinds = new Set(filesIn(dir).map((name) => expectationOf(path.join(dir, name)).expected));
         assert.deepEqual([...kinds].sort(), ['broken', 'leak', 'pass']);
         for (const name of filesIn(dir)) {
-          assert.ok(statSync(path.join(dir, name)).isFile() && name.endsWith('.ts'), `stray ${rel(path.join(dir, name))}`);
+          assert.ok(statSync(path.join(dir, name)).isFile() && /\.(ts|patch)$/.test(name), `stray ${rel(path.join(dir, name))}`);
+          if (name.endsWith('.patch')) continue; // a patched copy imports the lab's fixtures through re-exports
           const imports = [...read(path.join(dir, name)).matchAll(/from '(\.[^']+)'/g)].map((m) => m[1]!);
           for (const specifier of imports) {
             assert.ok(specifier.startsWith(`../../../../labs/${lab.id}/`), `${lab.id}/${name} imports ${specifier}, not its own lab's fixtures`);
@@ -171,7 +165,7 @@ describe('the course as shipped (static)', () => {
 describe('the course as shipped (checked under load)', () => {
   const targets: Fixture[] = [
     ...course.labs.flatMap((lab): Fixture[] => [
-      { labId: lab.id, file: lab.serverFile, expected: 'leak' },
+      { labId: lab.id, file: lab.shippedFile, expected: 'leak' },
       { labId: lab.id, file: lab.solutionFile, expected: 'pass' },
     ]),
     ...verifierFixtures(),

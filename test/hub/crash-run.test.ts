@@ -14,9 +14,13 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { startHub, type Hub } from '../../hub/server.ts';
+import { useScratchLearner } from './scratch.ts';
+
+// Snapshots, progress and the learner's copies go to scratch folders, never the project's.
+const scratch = useScratchLearner();
+process.once('exit', () => scratch.cleanUp());
 
 const LAB = '07-post-mortem';
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 let hub: Hub;
 let socket: Socket;
@@ -45,7 +49,7 @@ after(async () => {
 
 const slow = process.env.LEAKLAB_SLOW === '1';
 
-it('runs lab 07 until it dies, keeps the near-limit snapshot, and explains it against a fresh restart', { timeout: 180_000, skip: !slow && 'set LEAKLAB_SLOW=1: it runs lab 07 to its death (about a minute)' }, async () => {
+it('runs lab 07 until it dies, keeps the near-limit snapshot, and explains it against a fresh restart', { timeout: 600_000, skip: !slow && 'set LEAKLAB_SLOW=1: it runs lab 07 to its death (about a minute idle, several on a busy machine)' }, async () => {
   const hubInfo = (await (await fetch(`${hub.url}/api/hub`)).json()) as { labs: { id: string; crashRun?: { heapMb: number } }[] };
   assert.equal(hubInfo.labs.find((lab) => lab.id === LAB)?.crashRun?.heapMb, 64, 'lab 07 says it is a lab to run until it dies');
   assert.equal(hubInfo.labs.find((lab) => lab.id === '01-unbounded-cache')?.crashRun, undefined, 'other labs do not');
@@ -75,7 +79,7 @@ it('runs lab 07 until it dies, keeps the near-limit snapshot, and explains it ag
   const stored = listed.find((s) => s.name === name);
   assert.equal(stored?.kind, 'near-limit', JSON.stringify(listed));
   assert.ok(stored!.bytes > 5_000_000, `a whole heap, not a stub: ${stored!.bytes} bytes`);
-  const diagDir = path.join(ROOT, 'output', 'snapshots', 'near-limit', `${LAB}-learner`);
+  const diagDir = path.join(scratch.output, 'snapshots', 'near-limit', `${LAB}-learner`);
   assert.deepEqual((await readdir(diagDir)).filter((f) => f.endsWith('.heapsnapshot')), [], "nothing is left in V8's diagnostic folder");
 
   const state = (await call('lab:join', { lab: LAB })).state;

@@ -10,6 +10,11 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { alive } from './processes.ts';
+import { useScratchLearner } from './scratch.ts';
+
+// Snapshots, progress and the learner's copies go to scratch folders, never the project's.
+const scratch = useScratchLearner();
+process.once('exit', () => scratch.cleanUp());
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

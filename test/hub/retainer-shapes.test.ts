@@ -9,11 +9,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createLabContext, labCheckFor } from '../../kit/lab-checks/index.ts';
+import { createLabContext, loadCheckPlan } from '../../kit/check-plans.ts';
 import { startLab } from '../../kit/lab-process.ts';
+import { findLab, loadCourse } from '../../kit/manifest.ts';
 import { analyseSnapshots, nameShape, type SnapshotAnalysis } from '../../kit/snapshots/index.ts';
+import { learnerFilesFor } from '../fixtures/learner-files.ts';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/labs/07-post-mortem/leak-event-per-order.ts');
+const course = loadCourse();
+const LAB = findLab(course, '07');
+/** The learner file stored as a patch of the solution, written out as a runnable copy. */
+const FIXTURE = learnerFilesFor(LAB, course.root).find((file) => file.source.endsWith('leak-event-per-order.patch'))!.file;
 
 describe('names made per key read as one shape', () => {
   const table: [string, string][] = [
@@ -37,16 +42,18 @@ describe('a once-listener per order on its own event name (lab 07 fixture)', () 
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'leaklab-retainer-shapes-'));
-    const check = labCheckFor('07-post-mortem')!;
+    const check = await loadCheckPlan(LAB.dir);
     const lab = await startLab({ entry: FIXTURE, env: check.env, blockedAfterMs: 20_000 });
     try {
       const ctx = createLabContext(lab);
+      const run = await check.start(ctx);
       try {
-        await check.runRound(ctx, 400); // warm up: caches full, code compiled
+        await run.round(400); // warm up: caches full, code compiled
         await lab.writeSnapshot(path.join(dir, 'baseline.heapsnapshot'));
-        await check.runRound(ctx, 3000);
+        await run.round(3000);
         await lab.writeSnapshot(path.join(dir, 'later.heapsnapshot'));
       } finally {
+        await run.close();
         ctx.close();
       }
     } finally {

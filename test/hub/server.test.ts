@@ -1,7 +1,8 @@
 /**
  * The hub server on a real port: who may talk to it (same origin only, on the API and on
- * socket.io), what the browser may name (manifest lab ids, generated snapshot names), and that
- * closing the hub stops every lab it started. Snapshot writing, download and pruning too.
+ * socket.io), what the browser may name (manifest lab ids, generated snapshot names), malformed
+ * addresses, one job at a time per lab, a burst of forced GCs, and that closing the hub stops every
+ * lab it started. Snapshot writing, download and pruning too, in a temporary output folder.
  */
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
@@ -13,12 +14,15 @@ import { loadCourse } from '../../kit/manifest.ts';
 import { originPolicy, refusal } from '../../hub/origin.ts';
 import { startHub, type Hub } from '../../hub/server.ts';
 import { alive } from './processes.ts';
+import { useScratchLearner } from './scratch.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LAB = '01-unbounded-cache';
 
 let hub: Hub;
 let socket: Socket;
+const scratch = useScratchLearner();
+const output = scratch.output;
 
 /** A raw GET with exactly the headers given (fetch would not let us forge Host). */
 function get(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -60,6 +64,7 @@ before(async () => {
 after(async () => {
   socket?.close();
   await hub?.close();
+  scratch.cleanUp();
 });
 
 describe('origin policy (pure)', () => {
@@ -97,6 +102,15 @@ describe('the hub over HTTP', () => {
     assert.equal((await get(`${hub.url}/api/hub`, { 'sec-fetch-site': 'cross-site' })).status, 403);
   });
 
+  it('answers a malformed address with a plain 400: no stack trace, no path on this machine', async () => {
+    for (const bad of ['/api/snapshots/%ZZ', '/%ZZ', '/api/source/%E0%A4%A/learner']) {
+      const answer = await get(`${hub.url}${bad}`, {});
+      assert.equal(answer.status, 400, bad);
+      assert.doesNotMatch(answer.body, /\bat\s|URIError|node_modules|\/work\/|\.ts\b/, `${bad}: ${answer.body}`);
+      assert.ok(!answer.body.includes(ROOT), `${bad} answered with the project's path`);
+    }
+  });
+
   it('serves only generated snapshot names, never a path', async () => {
     for (const name of ['..%2F..%2Fpackage.json', '%2Fetc%2Fpasswd', 'package.json', `${LAB}-learner-20990101T000000Z-1.heapsnapshot`]) {
       const answer = await get(`${hub.url}/api/snapshots/${name}`, {});
@@ -111,7 +125,9 @@ describe('lab source view (where a retainer path links)', () => {
     const page = await get(`${hub.url}/api/source/${LAB}/learner`, {});
     assert.equal(page.status, 200);
     assert.match(page.body, /<span id="L1">/);
-    assert.match(page.body, /labs\/01-unbounded-cache\/server\.ts/);
+    // The learner's own copy (kit/workspace.ts), named as they know it.
+    assert.match(page.body, /<title>[^<]*01-unbounded-cache\/server\.ts<\/title>/);
+    assert.doesNotMatch(page.body, /<title>labs\//);
     for (const bad of ['01/learner', `${LAB}/..%2F..%2Fpackage.json`, `..%2Fkit/learner`, `${LAB}/other`]) {
       assert.equal((await get(`${hub.url}/api/source/${bad}`, {})).status, 404, bad);
     }
@@ -159,7 +175,7 @@ describe('the hub over socket.io', () => {
       if (i > 0) assert.ok(answer.analysis.rows.length > 0, 'each later snapshot is compared with the baseline');
     }
     for (const name of names) assert.match(name, /^01-unbounded-cache-learner-\d{8}T\d{6}Z-\d+\.heapsnapshot$/);
-    const onDisk = (await readdir(path.join(ROOT, 'output/snapshots'))).filter((n) => n.endsWith('.heapsnapshot'));
+    const onDisk = (await readdir(path.join(output, 'snapshots'))).filter((n) => n.endsWith('.heapsnapshot'));
     assert.ok(onDisk.length <= 7, `old snapshots are pruned (newest 6 plus the baseline in use), found ${onDisk.length}`);
     assert.ok(onDisk.includes(names[0]!), 'the baseline in use is kept');
 
@@ -167,6 +183,34 @@ describe('the hub over socket.io', () => {
     assert.equal(download.status, 200);
     assert.match(String(download.headers['content-disposition']), /attachment/);
     assert.ok(JSON.parse(download.body).snapshot.meta.node_fields.includes('name'), 'a real .heapsnapshot that DevTools can load');
+  });
+
+  it('runs one job at a time per lab: a snapshot waits for the load run', async () => {
+    assert.equal((await call('lab:start', { lab: LAB, variant: 'learner' })).ok, true);
+    const load = call('lab:load', { lab: LAB, count: 2000 });
+    const snapshot = await call('lab:snapshot', { lab: LAB, variant: 'learner', role: 'baseline' });
+    assert.equal(snapshot.ok, false);
+    assert.match(snapshot.error, /a load run is running for this lab/);
+    assert.equal((await load).ok, true);
+    const after = await call('lab:snapshot', { lab: LAB, variant: 'learner', role: 'baseline' });
+    assert.equal(after.ok, true, after.error);
+  });
+
+  it('answers 1,000 quick Force GC requests without queueing 1,000 full GCs, and the lab stays healthy', async () => {
+    assert.equal((await call('lab:start', { lab: LAB, variant: 'learner' })).ok, true);
+    const forcedSamples: number[] = [];
+    const onSample = (p: { sample: { afterGc: boolean; t: number } }) => p.sample.afterGc && forcedSamples.push(p.sample.t);
+    socket.on('lab:sample', onSample);
+    const answers = await Promise.all(Array.from({ length: 1000 }, () => call('lab:gc', { lab: LAB })));
+    socket.off('lab:sample', onSample);
+    // Each answer is a forced GC shared with the burst, or a quick refusal: never 1,000 queued GCs.
+    assert.ok(answers.every((a) => a.ok || /too many requests at once/.test(a.error)), JSON.stringify(answers.find((a) => !a.ok)));
+    assert.ok(answers.some((a) => a.ok && a.forced === 1), 'the burst forced a GC');
+    assert.ok(forcedSamples.length <= 10, `${forcedSamples.length} full GCs ran for the burst`);
+    const joined = await call('lab:join', { lab: LAB });
+    assert.equal(joined.state.sessions[0].status, 'running', 'the lab was not called blocked');
+    const again = await call('lab:gc', { lab: LAB });
+    assert.equal(again.ok && again.forced, 1, 'and it still answers a forced GC');
   });
 
   it('stops every lab it started when it closes', async () => {

@@ -47,9 +47,10 @@ describe('startLab on a working server', () => {
       const sample = await lab.sample(true);
       assert.equal(sample.afterGc, true);
       assert.ok(sample.heapUsed > 1_000_000 && sample.heapUsed < sample.heapSizeLimit);
-      assert.ok(sample.oldSpaceUsed > 0 && sample.oldSpaceUsed <= sample.heapUsed);
-      // The default cap is 256 MB of old space; V8 adds the young generation (~48 MB here) to the limit.
-      assert.ok(sample.heapSizeLimit > 256 * 1024 * 1024 && sample.heapSizeLimit < 350 * 1024 * 1024, `limit ${sample.heapSizeLimit}`);
+      assert.ok(sample.spaces.old_space! > 0 && sample.spaces.old_space! <= sample.heapUsed);
+      // The default cap is 256 MiB of old space; V8 adds the young generation to the limit, which
+      // differs between Node lines (48 MiB on 20 and 22, 192 on 24, 96 on 26) but never doubles it.
+      assert.ok(sample.heapSizeLimit > 256 * 1024 * 1024 && sample.heapSizeLimit < 512 * 1024 * 1024, `limit ${sample.heapSizeLimit}`);
       assert.equal(sample.activeResources.TCPServerWrap, 1, 'the listening server is counted');
       assert.equal(sample.activeResources.Timeout ?? 0, 0, 'the probe keeps no timers of its own');
     } finally {

@@ -29,7 +29,10 @@ describe('the shipped manifest', () => {
     );
     for (const lab of course.labs) {
       assert.equal(lab.dir, path.join(course.root, 'labs', lab.id));
-      assert.equal(lab.serverFile, path.join(lab.dir, 'server.ts'));
+      assert.equal(lab.shippedFile, path.join(lab.dir, 'server.ts'));
+      // The learner's own copy lives apart from the course's (kit/workspace.ts).
+      assert.equal(lab.serverFile, path.join(lab.workspaceDir, 'server.ts'));
+      assert.equal(path.basename(lab.workspaceDir), lab.id);
       assert.equal(lab.solutionFile, path.join(course.root, 'solutions', lab.id, 'server.ts'));
       assert.equal(lab.readme, path.join(lab.dir, 'README.md'));
       assert.equal(lab.labPage, `/labs/${lab.id}/`);
@@ -97,6 +100,7 @@ describe('a broken manifest', () => {
       mkdirSync(path.join(root, 'solutions', id), { recursive: true });
       writeFileSync(path.join(root, 'labs', id, 'server.ts'), '');
       writeFileSync(path.join(root, 'labs', id, 'README.md'), '');
+      writeFileSync(path.join(root, 'labs', id, 'check.ts'), '');
       writeFileSync(path.join(root, 'solutions', id, 'server.ts'), '');
     }
     if (manifest !== undefined) {
@@ -136,12 +140,13 @@ describe('a broken manifest', () => {
     { name: 'an id without its number', manifest: { labs: [goodLab('unbounded-cache')] }, expect: [/labs\[0\]\.id must look like "01-unbounded-cache"/] },
     { name: 'an empty title', manifest: { labs: [goodLab('01-unbounded-cache', { title: ' ' })] }, expect: [/\.title must be a non-empty string/] },
     { name: 'a cause over two lines', manifest: { labs: [goodLab('01-unbounded-cache', { cause: 'one\ntwo' })] }, expect: [/\.cause must be one line/] },
-    { name: 'an operation the checker cannot drive', manifest: { labs: [goodLab('01-unbounded-cache', { operation: 'click' })] }, expect: [/\.operation must be one of "request"/] },
+    { name: 'no unit of load', manifest: { labs: [goodLab('01-unbounded-cache', { operation: '' })] }, expect: [/\.operation must be a non-empty string/] },
+    { name: 'a crash run without its time', manifest: { labs: [goodLab('01-unbounded-cache', { crashRun: { heapMb: 64 } })] }, expect: [/\.crashRun must be \{ "heapMb"/] },
     { name: 'a course page that is not a site path', manifest: { labs: [goodLab('01-unbounded-cache', { coursePage: 'causes/caches' })] }, expect: [/\.coursePage must be a site path/] },
     { name: 'only two hints', manifest: { labs: [goodLab('01-unbounded-cache', { hints: ['a', 'b'] })] }, expect: [/\.hints must be an array of at least 3 hints/] },
     { name: 'an empty hint', manifest: { labs: [goodLab('01-unbounded-cache', { hints: ['a', '', 'c'] })] }, expect: [/\.hints\[1\] is empty/] },
     { name: 'a misspelt lab key', manifest: { labs: [goodLab('01-unbounded-cache', { hint: [] })] }, expect: [/unknown key "hint"/] },
-    { name: 'a lab whose folder is missing', manifest: { labs: [goodLab('03-closure-capture')] }, expect: [/the server file labs\/03-closure-capture\/server\.ts does not exist/, /the solution file/, /the README file/] },
+    { name: 'a lab whose folder is missing', manifest: { labs: [goodLab('03-closure-capture')] }, expect: [/the server file labs\/03-closure-capture\/server\.ts does not exist/, /the check plan file labs\/03-closure-capture\/check\.ts does not exist/, /the solution file/, /the README file/] },
     { name: 'the same lab twice', manifest: { labs: [goodLab('01-unbounded-cache'), goodLab('01-unbounded-cache')] }, expect: [/two labs share the id "01-unbounded-cache"/] },
     { name: 'labs out of order', manifest: { labs: [goodLab('02-sse-listener'), goodLab('01-unbounded-cache')] }, expect: [/listed in order of their numbers: 01-unbounded-cache comes after 02-sse-listener/] },
   ];
@@ -162,7 +167,7 @@ describe('a broken manifest', () => {
 
   test('lists every problem at once, not only the first', () => {
     const root = project({
-      labs: [goodLab('01-unbounded-cache', { title: '', hints: ['only one'] }), goodLab('2-sse', { operation: 'poll' })],
+      labs: [goodLab('01-unbounded-cache', { title: '', hints: ['only one'] }), goodLab('2-sse', { operation: '' })],
     });
     assert.throws(
       () => loadCourse(root),

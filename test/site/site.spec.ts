@@ -14,7 +14,8 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 const SCREENSHOTS = path.resolve('output/screenshots');
 
 /** Pages allowed to ship their own script: the hub's live panels (lab pages, the lab dashboard) and the practice mode. */
-const PAGES_WITH_OWN_SCRIPT = [/^\/labs\/\d\d-[a-z-]+\/$/, /^\/labs\/dashboard\/$/, /^\/interview\/practice\/$/];
+// Lab pages and the dashboard carry the hub's panel, the labs index its progress table (LabProgress).
+const PAGES_WITH_OWN_SCRIPT = [/^\/labs\/\d\d-[a-z-]+\/$/, /^\/labs\/dashboard\/$/, /^\/labs\/$/, /^\/interview\/practice\/$/];
 
 /**
  * A page that uses only Starlight's own features (prose, tables, code blocks, table of contents):

@@ -1,20 +1,28 @@
 /**
  * The live memory graph of a lab panel (uPlot): heapUsed, heapTotal, external and rss of the
- * learner's server (solid) and the solution (dashed), in MiB against wall-clock time; post-GC
- * heapUsed as marked points; the checker's rounds as their own series; GC events as ticks on the
- * time axis (tall red: full GC, short grey: minor). Holds a bounded window of points.
+ * learner's server (solid, blues) and the solution (dashed, oranges), in MiB against wall-clock
+ * time; post-GC heapUsed as marked points; the checker's rounds as their own series; GC events as
+ * ticks on the time axis (tall red: full GC, short grey: minor). Only heapUsed is drawn at first so
+ * the heap is readable (rss is several times larger); the legend switches the others on. A server
+ * that restarts leaves a gap, not a line from the dead process to the new one. Holds a bounded
+ * window of points.
  */
 import uPlot from 'uplot';
+import type { Variant } from '../../../hub/protocol.ts';
 import type { GcEvent, ProbeSample } from '../../../kit/types.ts';
-
-export type Variant = 'learner' | 'solution';
 
 const MiB = 1024 * 1024;
 const MAX_ROWS = 900;
 const MAX_GC_MARKS = 3000;
 
-const COLORS = { heapUsed: '#3b82f6', heapTotal: '#14b8a6', external: '#f59e0b', rss: '#a855f7' } as const;
 const FIELDS = ['heapUsed', 'heapTotal', 'external', 'rss'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** One colour family per server, so the two stay apart in compare mode even without the dashes. */
+const COLORS: Record<Variant, Record<Field | 'postGc', string>> = {
+  learner: { heapUsed: '#2563eb', heapTotal: '#60a5fa', external: '#0d9488', rss: '#7c3aed', postGc: '#facc15' },
+  solution: { heapUsed: '#ea580c', heapTotal: '#fb923c', external: '#b45309', rss: '#db2777', postGc: '#f472b6' },
+};
 
 /** Column indexes in uPlot's data: 0 is time. */
 const COLUMN = {
@@ -24,6 +32,12 @@ const COLUMN = {
 } as const;
 const COLUMNS = 12;
 
+/** A shorter graph on a phone, so the load buttons under it fit on the same screen. */
+const heightFor = (width: number) => (width < 500 ? 220 : 300);
+
+/** A row of the graph: `undefined` is "no value here" (spanned), `null` a gap (a restart). */
+type Row = (number | null | undefined)[];
+
 interface GcMark {
   t: number; // seconds
   major: boolean;
@@ -31,7 +45,11 @@ interface GcMark {
 
 export class MemoryChart {
   private readonly plot: uPlot;
-  private rows: (number | null)[][] = [];
+  private rows: Row[] = [];
+  /** Series already switched on once: after that the learner's legend clicks decide. */
+  private readonly shownOnce = new Set<number>();
+  /** Per server: the next sample starts a new line (the process restarted). */
+  private readonly gapNext: Record<Variant, boolean> = { learner: false, solution: false };
   private gcMarks: GcMark[] = [];
   private readonly resize: ResizeObserver;
   private pending = false;
@@ -42,7 +60,7 @@ export class MemoryChart {
       stroke: color,
       width: 1.5,
       dash: dashed ? [6, 4] : undefined,
-      spanGaps: true,
+      spanGaps: false,
       show,
       points: { show: false },
       value: (u, v, si, idx) => this.legendValue(u, v, si, idx, 1),
@@ -60,15 +78,15 @@ export class MemoryChart {
     });
     const series: uPlot.Series[] = [
       { label: 'time' },
-      ...FIELDS.map((f) => line(`${f} (yours)`, COLORS[f], false, true)),
-      ...FIELDS.map((f) => line(`${f} (solution)`, COLORS[f], true, false)),
-      marks('post-GC heapUsed (yours)', '#facc15', true),
-      marks('post-GC heapUsed (solution)', '#f472b6', false),
+      ...FIELDS.map((f) => line(`${f} (yours)`, COLORS.learner[f], false, false)),
+      ...FIELDS.map((f) => line(`${f} (solution)`, COLORS.solution[f], true, false)),
+      marks('post-GC heapUsed (yours)', COLORS.learner.postGc, false),
+      marks('post-GC heapUsed (solution)', COLORS.solution.postGc, false),
       { ...marks('check rounds: post-GC', '#22c55e', false), paths: undefined, width: 1.5, spanGaps: true },
     ];
     const opts: uPlot.Options = {
-      width: Math.max(320, container.clientWidth),
-      height: 300,
+      width: Math.max(280, container.clientWidth),
+      height: heightFor(container.clientWidth),
       series,
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(8, max * 1.1)] } },
       axes: [
@@ -86,7 +104,8 @@ export class MemoryChart {
       hooks: { draw: [(u) => this.drawGcMarks(u)] },
     };
     this.plot = new uPlot(opts, this.columns(), container);
-    this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(320, container.clientWidth), height: 300 }));
+    this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((entry, i) => (entry.hidden = i > 0));
+    this.resize = new ResizeObserver(() => this.plot.setSize({ width: Math.max(280, container.clientWidth), height: heightFor(container.clientWidth) }));
     this.resize.observe(container);
   }
 
@@ -104,21 +123,33 @@ export class MemoryChart {
   }
 
   /** A sample of one server; post-GC samples also become a marked point. */
-  addSample(variant: Variant, sample: ProbeSample): void {
-    const row = this.emptyRow(sample.t / 1000);
+  addSample(variant: Variant, sample: Pick<ProbeSample, 't' | 'afterGc' | Field>): void {
     const cols = COLUMN[variant];
+    if (this.gapNext[variant]) {
+      // A row of nulls just before the new process's first sample breaks its lines there.
+      this.gapNext[variant] = false;
+      const gap = this.emptyRow(sample.t / 1000 - 0.001);
+      for (const field of FIELDS) gap[cols[field]] = null;
+      this.insert(gap);
+    }
+    const row = this.emptyRow(sample.t / 1000);
     for (const field of FIELDS) row[cols[field]] = sample[field] / MiB;
     if (sample.afterGc) row[cols.postGc] = sample.heapUsed / MiB;
-    this.show(cols.heapUsed, FIELDS.length);
-    if (sample.afterGc) this.show(cols.postGc, 1);
+    this.showOnce(cols.heapUsed);
+    if (sample.afterGc) this.showOnce(cols.postGc);
     this.insert(row);
+  }
+
+  /** The server stopped or died: its next sample comes from a new process, so its lines break. */
+  breakLines(variant: Variant): void {
+    if (this.rows.some((row) => row[COLUMN[variant].heapUsed] != null)) this.gapNext[variant] = true;
   }
 
   /** A round of the checker: its post-GC heapUsed (its own process, plotted on the same clock). */
   addCheckRound(sample: ProbeSample): void {
     const row = this.emptyRow(sample.t / 1000);
     row[COLUMN.check] = sample.heapUsed / MiB;
-    this.show(COLUMN.check, 1);
+    this.showOnce(COLUMN.check);
     this.insert(row);
   }
 
@@ -133,17 +164,29 @@ export class MemoryChart {
     return this.rows.length;
   }
 
-  private emptyRow(t: number): (number | null)[] {
-    const row: (number | null)[] = new Array(COLUMNS).fill(null);
+  private emptyRow(t: number): Row {
+    const row: Row = new Array(COLUMNS).fill(undefined);
     row[0] = t;
     return row;
   }
 
-  private show(first: number, count: number): void {
-    for (let i = first; i < first + count; i++) if (!this.plot.series[i]!.show) this.plot.setSeries(i, { show: true });
+  /** Switch a series on the first time it has data; later the learner's legend clicks decide. */
+  private showOnce(column: number): void {
+    if (this.shownOnce.has(column)) return;
+    this.shownOnce.add(column);
+    if (!this.plot.series[column]!.show) this.plot.setSeries(column, { show: true });
   }
 
-  private insert(row: (number | null)[]): void {
+  /** Legend entries of series that never had data stay out of sight (the solution before it runs). */
+  private readonly withData = new Set<number>();
+
+  private insert(row: Row): void {
+    row.forEach((value, column) => {
+      if (column === 0 || value == null || this.withData.has(column)) return;
+      this.withData.add(column);
+      const entry = this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series')[column];
+      if (entry) entry.hidden = false;
+    });
     // Samples from two processes interleave; keep time ascending as uPlot requires.
     let at = this.rows.length;
     while (at > 0 && (this.rows[at - 1]![0] as number) > (row[0] as number)) at--;
@@ -163,7 +206,7 @@ export class MemoryChart {
   }
 
   private columns(): uPlot.AlignedData {
-    const data: (number | null)[][] = Array.from({ length: COLUMNS }, () => new Array(this.rows.length));
+    const data: Row[] = Array.from({ length: COLUMNS }, () => new Array(this.rows.length));
     this.rows.forEach((row, r) => row.forEach((value, c) => (data[c]![r] = value)));
     return data as uPlot.AlignedData;
   }
