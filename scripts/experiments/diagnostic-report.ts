@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { report } from './lib/harness.ts';
 import { runNode } from './lib/node-child.ts';
 import { removeScratch, scratchDir } from './lib/output-dir.ts';
-import { answers, modeOf, startTarget, stopTarget } from './lib/signal-snapshots.ts';
+import { answers, filesIn, modeOf, startTarget, stopTarget, waitForNewFile } from './lib/signal-snapshots.ts';
 
 const leakingSubject = fileURLToPath(new URL('./lib/grow-until-oom.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -28,18 +28,7 @@ interface NodeReport {
 }
 
 /** The report files in `dir`. */
-const reportsIn = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('report.') && name.endsWith('.json'));
-
-/** Wait up to `ms` for a report to appear in `dir`. */
-async function waitForReport(dir: string, ms = 15_000): Promise<string | null> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    const [first] = reportsIn(dir);
-    if (first) return first;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return null;
-}
+const reportsIn = (dir: string) => filesIn(dir, '.json').filter((name) => name.startsWith('report.'));
 
 process.umask(0o022);
 const dir = scratchDir('diagnostic-report');
@@ -62,7 +51,7 @@ try {
   let answeredAfter = false;
   try {
     server.child.kill('SIGUSR2');
-    signalFile = await waitForReport(signalDir);
+    signalFile = await waitForNewFile(signalDir, 0, '.json', 15_000);
     answeredAfter = await answers(server);
   } finally {
     await stopTarget(server);

@@ -56,9 +56,14 @@ export async function answers(target: Target, timeoutMs = 30_000): Promise<boole
   }
 }
 
+/** The files in `dir` whose names end with `suffix`, oldest name first. */
+export function filesIn(dir: string, suffix: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith(suffix)).sort();
+}
+
 /** The .heapsnapshot files in `dir`, oldest name first. */
 export function snapshotsIn(dir: string): string[] {
-  return readdirSync(dir).filter((name) => name.endsWith('.heapsnapshot')).sort();
+  return filesIn(dir, '.heapsnapshot');
 }
 
 /** A file's permission bits as an octal string, e.g. "600". */
@@ -67,18 +72,26 @@ export function modeOf(path: string): string {
 }
 
 /**
- * Wait until `dir` holds more than `before` snapshots, or give up after `timeoutMs`. Returns the
- * new file's name, or null. The snapshot is written on the server's main thread, so once the file
- * exists, an HTTP answer from the server means the write has finished.
+ * Wait until `dir` holds more than `before` files ending with `suffix`, or give up after
+ * `timeoutMs`. Returns the new file's name, or null.
  */
-export async function waitForNewSnapshot(dir: string, before: number, timeoutMs = 30_000): Promise<string | null> {
+export async function waitForNewFile(dir: string, before: number, suffix: string, timeoutMs = 30_000): Promise<string | null> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const files = snapshotsIn(dir);
+    const files = filesIn(dir, suffix);
     if (files.length > before) return files[files.length - 1]!;
     await sleep(20);
   }
   return null;
+}
+
+/**
+ * Wait until `dir` holds more than `before` snapshots (see waitForNewFile). The snapshot is written
+ * on the server's main thread, so once the file exists, an HTTP answer from the server means the
+ * write has finished.
+ */
+export function waitForNewSnapshot(dir: string, before: number, timeoutMs = 30_000): Promise<string | null> {
+  return waitForNewFile(dir, before, '.heapsnapshot', timeoutMs);
 }
 
 /** Stop the target and wait for it to be gone. */
