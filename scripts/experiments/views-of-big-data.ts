@@ -1,6 +1,6 @@
 /**
- * Small values that keep big ones alive. V8 makes a substring of 13 characters or more as a
- * "sliced string" that points into its parent, so keeping a 20-character slice of a 1 MB string
+ * Small values that keep big ones alive. V8 makes a substring above a short length (the experiment
+ * finds which) as a "sliced string" that points into its parent, so keeping a 20-character slice of a 1 MB string
  * keeps the whole megabyte (a copy keeps only 20 characters; a 10-character slice is copied
  * anyway). A string built with += is a tree of "cons strings" that costs several times its
  * characters until V8 flattens it. buf.subarray() is a view: 32 bytes kept of a 1 MB Buffer keep the
@@ -56,6 +56,13 @@ if (ensureFlags(import.meta.url, ['--expose-gc'])) {
     characters: PIECES * 'piece-0-'.length,
   };
 
+  // The shortest slice that keeps its parent: 20 parents per length, kept when > half of them stay.
+  let slicedFromLength: number | null = null;
+  for (let length = 8; length <= 20 && slicedFromLength === null; length++) {
+    const kept = await retainedBytes(() => Array.from({ length: 20 }, (_, i) => bigString(i).slice(0, length)));
+    if (kept > 10 * PARENT_BYTES) slicedFromLength = length;
+  }
+
   const buffers = {
     subarrayMiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, () => Buffer.alloc(PARENT_BYTES).subarray(0, 32)))),
     copyMiB: toMiB(await retainedBytes(() => Array.from({ length: PARENTS }, () => Buffer.from(Buffer.alloc(PARENT_BYTES).subarray(0, 32))))),
@@ -76,7 +83,7 @@ if (ensureFlags(import.meta.url, ['--expose-gc'])) {
 
   report(
     {
-      strings,
+      strings: { ...strings, slicedFromLength },
       buffers,
       pool: {
         poolSize,

@@ -467,7 +467,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     topic: 'Strings and Buffers (senior)',
     question: 'A cache holds short ids and 32-byte hashes, yet it costs hundreds of megabytes. How?',
     strong: [
-      'The ids are substrings of big strings: V8 keeps substrings of 13 characters or more as sliced strings pointing into their parent, so {m:sliced-string-keeps-parent}.',
+      'The ids are substrings of big strings: V8 keeps substrings of {m:sliced-string-min-length} as sliced strings pointing into their parent, so {m:sliced-string-keeps-parent}.',
       'The hashes are `subarray()` views of big Buffers: {m:buffer-subarray-keeps-parent}. Small pooled Buffers each keep a slab: {m:buffer-pool-slab}.',
       'Copy what you keep from something big: `Buffer.from(view)`, or a copied string. In a snapshot, look for small strings or Buffers with a huge retained size.',
     ],

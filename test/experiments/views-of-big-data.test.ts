@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { assertNear, measured, measuredNumber, runExperiment, unmeasuredHere } from './run-experiment.ts';
 
 interface Result {
-  strings: { slice20MiB: number; copy20MiB: number; slice10MiB: number; builtWithPlusMiB: number; flattenedMiB: number; characters: number };
+  strings: { slice20MiB: number; copy20MiB: number; slice10MiB: number; builtWithPlusMiB: number; flattenedMiB: number; characters: number; slicedFromLength: number | null };
   buffers: { subarrayMiB: number; copyMiB: number };
   pool: { poolSize: number; pooledBytesPerKept: number; unpooledBytesPerKept: number };
 }
@@ -40,4 +40,8 @@ test('one small pooled Buffer keeps its whole slab (buffer-pool-slab)', { skip: 
   assert.equal(result.pool.poolSize, measuredNumber('buffer-pool-slab'));
   assertNear(result.pool.pooledBytesPerKept, result.pool.poolSize, result.pool.poolSize * 0.1, 'bytes kept per pooled Buffer');
   assert.ok(result.pool.unpooledBytesPerKept < 1024, `an unpooled 16-byte Buffer keeps ${result.pool.unpooledBytesPerKept} B`);
+});
+
+test('substrings from 13 characters up point into their parent (sliced-string-min-length)', () => {
+  assert.equal(result.strings.slicedFromLength, measuredNumber('sliced-string-min-length'));
 });
