@@ -8,8 +8,6 @@
  *
  * Arguments:
  * - "exit-at=<MiB>": stop growing at that heapUsed and exit normally instead;
- * - "keep-one-in=<n>": keep one record in n (default 10); a smaller n leaks faster, for runs that
- *   must go all the way to a raised limit without taking minutes;
  * - "peaks": after each batch, print a line "peak {...}" to stderr whenever the heap reached a new
  *   high (heapUsed, heapUsed against heap_size_limit, the old generation against
  *   --max-old-space-size) or heap_size_limit itself changed. Writes to a pipe are synchronous on
@@ -25,8 +23,7 @@ const capFlag = process.execArgv.find((arg) => arg.startsWith('--max-old-space-s
 const capBytes = capFlag ? Number(capFlag.slice('--max-old-space-size='.length)) * 1024 * 1024 : NaN;
 
 /** One record in KEEP_ONE_IN is kept: the leak. The rest is garbage, as in any request handler. */
-const keepArgument = process.argv.find((arg) => arg.startsWith('keep-one-in='));
-const KEEP_ONE_IN = keepArgument ? Number(keepArgument.slice('keep-one-in='.length)) : 10;
+const KEEP_ONE_IN = 10;
 const keptForever: Array<{ id: number; name: string; tags: string[] }> = [];
 let next = 0;
 
