@@ -31,15 +31,21 @@ test('--heapsnapshot-near-heap-limit=1 writes a snapshot, then the process still
 });
 
 test('to write the snapshot Node may raise the heap limit, and the process grows on (near-limit-raised-limit)', { skip: unmeasuredHere('near-limit-raised-limit') }, () => {
-  // raisedTo: the raised limit in MiB, false when this line keeps its limit, null when it varies by run.
-  const { raisedTo, heapUsedOfCap } = measured('near-limit-raised-limit').value as { raisedTo: number | false | null; heapUsedOfCap: [number, number] };
+  // raisedTo: the limit in MiB when Node raised it (false: this line never does); whether it does
+  // varies between runs, so a run that kept its limit must simply have died at its cap.
+  const { raisedTo, heapUsedOfCapWhenRaised } = measured('near-limit-raised-limit').value as {
+    raisedTo: number | false;
+    heapUsedOfCapWhenRaised: [number, number] | null;
+  };
   const { heapSizeLimitMiB, raisedLimitMiB, highestHeapUsedOfCap } = result.nearLimitSnapshot;
-  if (raisedTo === false) assert.equal(raisedLimitMiB, null, `limit ${heapSizeLimitMiB} MiB was raised to ${raisedLimitMiB}`);
-  else if (raisedTo !== null) assert.equal(raisedLimitMiB, raisedTo, `limit ${heapSizeLimitMiB} MiB, raised to ${raisedLimitMiB}`);
-  assert.ok(
-    highestHeapUsedOfCap >= heapUsedOfCap[0] && highestHeapUsedOfCap <= heapUsedOfCap[1],
-    `heapUsed reached ${highestHeapUsedOfCap} times the 64 MB cap, expected ${heapUsedOfCap.join(' to ')}`,
-  );
+  if (raisedTo === false || raisedLimitMiB === null) {
+    if (raisedTo === false) assert.equal(raisedLimitMiB, null, `limit ${heapSizeLimitMiB} MiB was raised to ${raisedLimitMiB}`);
+    assert.ok(highestHeapUsedOfCap <= 1.15, `heapUsed reached ${highestHeapUsedOfCap} times the cap without a raised limit`);
+    return;
+  }
+  assert.equal(raisedLimitMiB, raisedTo, `limit ${heapSizeLimitMiB} MiB, raised to ${raisedLimitMiB}`);
+  const [low, high] = heapUsedOfCapWhenRaised!;
+  assert.ok(highestHeapUsedOfCap >= low && highestHeapUsedOfCap <= high, `heapUsed reached ${highestHeapUsedOfCap} times the 64 MB cap, expected ${low} to ${high}`);
 });
 
 test('--heap-prof writes nothing on an OOM crash, but does on a normal exit (heap-prof-on-oom)', () => {
