@@ -16,6 +16,7 @@ export type LabErrorCode =
   | 'OUT_OF_MEMORY'
   | 'NOT_ANSWERING'
   | 'PROBE_TIMEOUT'
+  | 'PROBE_FAILED'
   | 'CANCELLED'
   | 'UNKNOWN_LAB'
   | 'USAGE';
@@ -61,6 +62,8 @@ const CATALOGUE: Record<LabErrorCode, Describe> = {
     `${file(c)} is running but did not answer the checker's requests${c.detail ? `: ${c.detail}` : ''}. Make sure every route still sends a response.`,
   PROBE_TIMEOUT: (c) =>
     `The memory probe inside ${file(c)} did not answer within ${c.seconds ?? '?'} s${c.detail ? ` (${c.detail})` : ''}. The process may be overloaded; try the check again.`,
+  PROBE_FAILED: (c) =>
+    `The memory probe inside ${file(c)} could not ${c.detail ?? 'answer the checker'}. The server itself is still running: if the error names your code, fix that; otherwise check again.`,
   CANCELLED: (c) => `The check of ${file(c)} was cancelled${c.detail ? ` (${c.detail})` : ''}.`,
   UNKNOWN_LAB: (c) =>
     `There is no lab called "${c.detail ?? ''}". Use a number (01), a name (unbounded-cache) or a folder name (01-unbounded-cache); \`leaklab list\` shows them all.`,
