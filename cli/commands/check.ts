@@ -1,5 +1,5 @@
 /**
- * `leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]` and `leaklab check --all`:
+ * `npx leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]` and `npx leaklab check --all`:
  * run the checker and print its verdict. Exit 0 pass, 1 leak or broken, 2 could not run.
  * `--reporter json|junit|github[=FILE]` adds reports for CI (cli/reporters/run.ts).
  */
@@ -36,7 +36,7 @@ async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, ter
   const verdict = await checkLab({
     target: { labId: lab.id, entry },
     signal,
-    hintCommand: `leaklab hint ${lab.number}`,
+    hintCommand: `npx leaklab hint ${lab.number}`,
     onRound: quiet ? undefined : (round, index, total) => {
       if (term.interactive) process.stderr.write(`\r  round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}   `);
     },
@@ -122,6 +122,6 @@ function watchLab(lab: LabInfo, entry: string, isLearnerFile: boolean, term: Ter
 }
 
 function usage(term: Terminal, message: string): number {
-  term.err(`${message} Run \`leaklab help\` for the commands.`);
+  term.err(`${message} Run \`npx leaklab help\` for the commands.`);
   return 2;
 }

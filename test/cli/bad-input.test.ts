@@ -68,13 +68,13 @@ describe('leaklab usage errors', () => {
   it('an unknown lab exits 2 and lists how to name one', async () => {
     const result = await runCli(['check', 'no-such-lab']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /no lab called "no-such-lab".*leaklab list/s);
+    assert.match(result.stderr, /no lab called "no-such-lab".*`npx leaklab list`/s);
   });
 
   it('an unknown command exits 2 and shows the usage', async () => {
     const result = await runCli(['frobnicate']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /Unknown command "frobnicate"[\s\S]*leaklab check <lab>/);
+    assert.match(result.stderr, /Unknown command "frobnicate"[\s\S]*npx leaklab check <lab>/);
   });
 
   it('--solution with --entry is refused', async () => {

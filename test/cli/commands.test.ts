@@ -61,6 +61,7 @@ describe('leaklab list and check', () => {
     const check = await runCli(['check', '03'], env());
     assert.equal(check.code, 1, check.stdout + check.stderr);
     assert.match(check.stdout, /LEAK/);
+    assert.match(check.stdout, /Run `npx leaklab hint 03` for a hint/);
     const afterCheck = await runCli(['list'], env());
     assert.match(afterCheck.stdout, /03\s+Closure capture.*✗ leak/);
     assert.ok(existsSync(path.join(env().LEAKLAB_OUTPUT, 'progress.json')), 'the verdict is kept in the scratch output folder');
