@@ -35,6 +35,8 @@ export interface HubLab {
   hints: string[];
   /** The LEAKLAB_* settings the checker runs the lab with. */
   checkTunables: Record<string, string>;
+  /** What each setting means, by variable. */
+  tunablesAbout: Record<string, string>;
   /**
    * The settings the live servers run with: the checker's, so that what the learner watches is what
    * is judged; none for a lab run until it dies (its shipped settings make it die within minutes).
@@ -57,7 +59,8 @@ export async function loadHubCourse(root: string): Promise<HubLab[]> {
   ensureWorkspace(course.labs);
   return Promise.all(
     course.labs.map(async (lab) => {
-      const checkTunables = { ...(await loadCheckPlan(lab.dir)).env };
+      const plan = await loadCheckPlan(lab.dir);
+      const checkTunables = { ...plan.env };
       return {
         root,
         dir: lab.dir,
@@ -71,6 +74,7 @@ export async function loadHubCourse(root: string): Promise<HubLab[]> {
         solutionFile: lab.solutionFile,
         hints: lab.hints,
         checkTunables,
+        tunablesAbout: { ...plan.about },
         liveTunables: lab.crashRun ? {} : checkTunables,
         info: lab,
         ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),

@@ -117,7 +117,8 @@ export interface LabState {
   hints: string[];
   hintCount: number;
   /** The LEAKLAB_* settings the live servers run with, and the ones the checker uses. */
-  tunables: { live: Record<string, string>; check: Record<string, string> };
+  /** The settings of the live servers and of the checker, and what each means, by variable. */
+  tunables: { live: Record<string, string>; check: Record<string, string>; about: Record<string, string> };
 }
 
 /** What a reset did. */

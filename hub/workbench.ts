@@ -196,7 +196,7 @@ export class LabWorkbench {
       verdict: this.verdict ?? null,
       hints: shownHints(this.lab),
       hintCount: this.lab.hints.length,
-      tunables: { live: this.lab.liveTunables, check: this.lab.checkTunables },
+      tunables: { live: this.lab.liveTunables, check: this.lab.checkTunables, about: this.lab.tunablesAbout },
     };
   }
 

@@ -56,6 +56,8 @@ export interface LabRun {
 export interface LabCheck {
   /** LEAKLAB_* tunables the lab runs with, in the check and in the hub (a short cache TTL, ...). */
   env: Record<string, string>;
+  /** What each of those settings means, by variable (from the lab's tunables, for the hub's panel). */
+  about?: Record<string, string>;
   /** Operations per round: sized so one round's retention at 200 B per operation clears the lab's round-to-round noise. */
   roundSize: number;
   /** Rounds driven before measuring: lazy initialisation and bounded structures filling up happen here. */

@@ -93,6 +93,8 @@ export interface Tunables<K extends string> {
   readonly checked: Readonly<Record<K, number>>;
   /** The environment that gives a lab process the checked values. */
   checkedEnv(): Record<string, string>;
+  /** What each setting means, by its environment variable (shown beside the values in the hub). */
+  about(): Record<string, string>;
 }
 
 /** Declare a lab's tunables; its config.ts reads them with `.read()`, its check with `.checked`. */
@@ -104,6 +106,7 @@ export function defineTunables<K extends string>(specs: Record<K, TunableSpec>):
     read: () => pick((spec) => numberFromEnv(spec)),
     checked: pick((spec) => spec.checked),
     checkedEnv: () => Object.fromEntries(keys.map((key) => [specs[key].env, String(specs[key].checked)])),
+    about: () => Object.fromEntries(keys.map((key) => [specs[key].env, specs[key].about])),
   };
 }
 

@@ -47,7 +47,7 @@ export function renderVerdict(verdict: Verdict, options: RenderOptions = {}): st
   const op = verdict.operation;
   lines.push(
     `  Memory    ${perOperation(verdict.bytesPerOp, verdict.marginPerOp, op)} (post-GC ${verdict.series}, Theil–Sen slope)`,
-    `            ${verdict.growthBytes >= 0 ? 'grew' : 'shrank'} ${formatBytes(Math.abs(verdict.growthBytes))} over ${count(verdict.windowOps, op)}; ` +
+    `            ${verdict.growthBytes >= 0 ? 'grew' : 'shrank'} ${formatBytes(Math.abs(verdict.growthBytes))} over ${verdict.windowOps === undefined ? 'the measured rounds' : count(verdict.windowOps, op)}; ` +
       `each reading wobbles by about ${formatBytes(verdict.noiseBytes)}`,
   );
   for (const m of verdict.mechanism) {

@@ -8,7 +8,8 @@
  *   sensitivity   a known retention (--sizes bytes per operation) injected beside each reference
  *                 solution by a preload, --sensitivity-runs times: the smallest size caught every time
  *   contention    one pass of every case with two busy-loop processes taking the cores
- *   extras        `leaklab check --all` wall time, the probe's throughput cost
+ *   extras        `leaklab check --all` wall time, the probe's throughput cost, and the hub's
+ *                 snapshot comparison on a 41 MB and a 65 MB snapshot (scripts/bench/snapshots.ts)
  *
  * Goals: 0 wrong verdicts (inconclusive counted apart, ≤ 1 %), every lab catches 200 B per
  * operation every time, median spawn-to-verdict ≤ 5 s per lab on an idle machine, and still 0
@@ -91,6 +92,7 @@ interface BenchReport {
   contention?: { wrong: number; inconclusive: number; checks: number; ratio: number; firstWrong?: string };
   checkAll?: { labsMs: number; labsExit: number | null; solutionsMs: number; solutionsExit: number | null };
   probe?: ProbeOverheadResult;
+  snapshots?: { extraPeakBytes: number; factor: number; seconds: number; memoryOk: boolean; timeOk: boolean };
 }
 
 /** Every run's time per case, for the per-lab medians. */
@@ -175,6 +177,7 @@ async function benchHere(): Promise<void> {
   // --- Extras
   const checkAll = skip.has('check-all') || values.only ? undefined : { ...timeCheckAll([], 'labs'), ...timeCheckAll(['--solution'], 'solutions') } as BenchReport['checkAll'];
   const probe = skip.has('probe') || values.only ? undefined : await measureProbeOverhead();
+  const snapshots = skip.has('snapshots') || values.only ? undefined : benchSnapshots();
 
   const report: BenchReport = {
     at: new Date().toISOString(),
@@ -189,6 +192,7 @@ async function benchHere(): Promise<void> {
     contention,
     checkAll,
     probe,
+    snapshots,
   };
   printSummary(report);
   const out = values.out ?? path.join(root, 'output', 'bench', 'latest.json');
@@ -224,6 +228,13 @@ async function repeatCase(benchCase: BenchCase, times: number): Promise<CaseResu
   return result;
 }
 
+/** The hub's snapshot comparison, measured in processes of its own (its memory is the figure). */
+function benchSnapshots(): BenchReport['snapshots'] {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench', 'snapshots.ts')], { cwd: root, stdio: 'inherit' });
+  if (run.status === null) return undefined;
+  return JSON.parse(readFileSync(path.join(root, 'output', 'bench', 'snapshots.json'), 'utf8')) as BenchReport['snapshots'];
+}
+
 /** Wall time of the real CLI over every lab, the way a learner or a team session runs it. */
 function timeCheckAll(extra: string[], which: 'labs' | 'solutions'): Record<string, number | null> {
   const started = Date.now();
@@ -246,6 +257,9 @@ function printSummary(report: BenchReport): void {
     console.log(`  check --all, labs:     ${seconds(report.checkAll.labsMs)} (exit ${report.checkAll.labsExit}, expected 1)`);
     console.log(`  check --all, solutions: ${seconds(report.checkAll.solutionsMs)} (exit ${report.checkAll.solutionsExit}, expected 0)`);
   }
+  if (report.snapshots) {
+    console.log(`  snapshot comparison:   ${seconds(report.snapshots.seconds * 1000)}, extra peak ${(report.snapshots.extraPeakBytes / 1024 / 1024).toFixed(0)} MiB = ${report.snapshots.factor.toFixed(2)}× the larger file    (goals: ≤ 15 s, < 4×)`);
+  }
   if (report.probe) console.log(`\n${formatProbeOverhead(report.probe)}`);
 }
 
@@ -255,7 +269,8 @@ function goalsMet(report: BenchReport): boolean {
     report.inconclusive <= 0.01 * report.checks &&
     report.perLab.every((lab) => lab.medianMs <= 5000) &&
     report.sensitivity.every((row) => row.smallest !== undefined && row.smallest <= LEAK_AT_LEAST) &&
-    (report.contention?.wrong ?? 0) === 0
+    (report.contention?.wrong ?? 0) === 0 &&
+    (report.snapshots === undefined || (report.snapshots.memoryOk && report.snapshots.timeOk))
   );
 }
 

@@ -103,19 +103,32 @@ export function theilSen(xs: readonly number[], ys: readonly number[]): { slope:
 }
 
 /**
- * Take out one-off steps: increments far from the typical one, at most one in five of them. A
- * spike (a jump and its return at the next reading) is left alone: Theil–Sen already ignores it.
+ * Take out one-off steps: increments far from the typical one after which the readings stay up
+ * (or down), at most one in five. A jump that comes back within the next two readings is a spike,
+ * not a step, and is left alone: Theil–Sen already ignores it, and treating half of it as a step
+ * would bend the line. A jump in the last round cannot be told apart yet, so it stays too.
  * Answers the readings with the steps removed, and the steps' sizes.
  */
 export function withoutSteps(points: readonly TrendPoint[]): { points: TrendPoint[]; steps: number[] } {
   const increments = points.slice(1).map((point, i) => point.bytes - points[i]!.bytes);
   const typical = median(increments);
   const threshold = Math.max(6 * robustSpread(increments), STEP_AT_LEAST);
-  const far = (i: number) => i >= 0 && i < increments.length && Math.abs(increments[i]! - typical) > threshold;
-  const isSpike = (i: number) => (far(i - 1) && Math.sign(increments[i - 1]! - typical) !== Math.sign(increments[i]! - typical)) || (far(i + 1) && Math.sign(increments[i + 1]! - typical) !== Math.sign(increments[i]! - typical));
+  /** Whether the jump at increment i is undone (to within half) by the increments in `range`. */
+  const undone = (i: number, range: number[]) => {
+    const jump = increments[i]! - typical;
+    let back = 0;
+    for (const j of range) {
+      back += increments[j]! - typical;
+      if (Math.abs(jump + back) < Math.abs(jump) / 2) return true;
+    }
+    return false;
+  };
+  const inWindow = (indices: number[]) => indices.filter((j) => j >= 0 && j < increments.length);
+  // A step: the readings stay where the jump took them, and the jump does not undo an earlier one.
+  const stays = (i: number) => i + 1 < increments.length && !undone(i, inWindow([i + 1, i + 2])) && !undone(i, inWindow([i - 1, i - 2]));
   const steps = increments
     .map((increment, i) => ({ i, deviation: Math.abs(increment - typical) }))
-    .filter(({ i }) => far(i) && !isSpike(i))
+    .filter(({ i, deviation }) => deviation > threshold && stays(i))
     .sort((a, b) => b.deviation - a.deviation)
     .slice(0, Math.floor(increments.length / 5))
     .map(({ i }) => i);

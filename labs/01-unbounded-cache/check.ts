@@ -101,6 +101,7 @@ function startRun(ctx: LabContext): LabRun {
 
 const check: LabCheck = {
   env: tunables.checkedEnv(),
+  about: tunables.about(),
   // At ~1 KiB per new id the leak is plain; 200 requests a round also make a 200 B leak 40 KiB
   // a round, far above the ~1–2 KiB post-GC readings wobble by here.
   roundSize: 200,

@@ -92,6 +92,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
 
 const check: LabCheck = {
   env: tunables.checkedEnv(),
+  about: tunables.about(),
   // A leaked dashboard keeps 10 KiB of readings plus its socket; 45 connections a round make a
   // 200 B leak 9 KiB a round.
   roundSize: 45,

@@ -215,6 +215,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
 
 const check: LabCheck = {
   env: tunables.checkedEnv(),
+  about: tunables.about(),
   // A kept presence is 8 KiB of trail plus its entry; 45 connections a round make a 200 B leak
   // 9 KiB a round, against readings that wobble by a few KiB (up to ~100 KiB on a busy machine).
   roundSize: 45,

@@ -206,6 +206,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
 const check: LabCheck = {
   // Small bounded structures, so that they are full before measuring starts and only a leak grows.
   env: tunables.checkedEnv(),
+  about: tunables.about(),
   // An unpaid order's listener keeps its ~8 KiB invoice; 200 requests a round also make a 200 B
   // leak 40 KiB a round, far above the few KiB the readings wobble by.
   roundSize: 200,

@@ -48,6 +48,8 @@ test('fix → the panel says the server is out of date → restart → check PAS
   await expect(panel).toHaveAttribute('data-hub', 'connected');
   await expect(panel.locator('[data-part="file-path"]')).toHaveText(/01-unbounded-cache\/server\.ts$/);
   await expect(panel.locator('[data-part="tunables"]')).toContainText("checker's settings");
+  // Each setting says what it means (from the lab's tunables), e.g. the cache's time to live.
+  await expect(panel.locator('[data-part="tunables"] code', { hasText: 'LEAKLAB_CACHE_TTL_SECONDS' })).toHaveAttribute('title', /stale and must be fetched again/);
   await panel.getByRole('button', { name: 'Start your server', exact: true }).click();
   await expect(panel).toHaveAttribute('data-learner', 'running', { timeout: 30_000 });
   const oldPid = await panel.getAttribute('data-learner-pid');

@@ -22,7 +22,9 @@ test.skip(process.env.LEAKLAB_SLOW !== '1', 'set LEAKLAB_SLOW=1: it runs lab 07 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000); // npm start builds the site first when dist/ is stale
+  // A safety net, not a goal: npm start builds the site first when dist/ is stale, and on a busy
+  // machine lab 07 takes minutes to die (two to three under a load average of 8).
+  test.setTimeout(600_000);
   hub = await startHubProcess();
   hubUrl = hub.url;
 });
@@ -52,7 +54,7 @@ test('lab 07 runs until it dies, and the snapshot near the heap limit names the 
   await expect(progress).toContainText(/requests in \d+ s, running until it runs out of memory/, { timeout: 30_000 });
   await panel.locator('[data-part="chart"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-07-1-running-to-death.png') });
-  await expect(panel).toHaveAttribute('data-learner', 'crashed', { timeout: 200_000 });
+  await expect(panel).toHaveAttribute('data-learner', 'crashed', { timeout: 480_000 });
   const alert = panel.locator('[data-part="crash"]');
   await expect(alert).toContainText('out of memory');
   await expect(panel.locator('[data-part="progress"]'), 'the finished run leaves no progress bar behind').toBeHidden();

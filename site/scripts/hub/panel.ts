@@ -241,7 +241,7 @@ class PanelController {
     const line = this.part('tunables');
     const list = (settings: Record<string, string>) =>
       Object.entries(settings)
-        .map(([name, value]) => `<code>${text(name)}=${text(value)}</code>`)
+        .map(([name, value]) => `<code title="${text(tunables.about[name] ?? '')}">${text(name)}=${text(value)}</code>`)
         .join(', ');
     const same = JSON.stringify(tunables.live) === JSON.stringify(tunables.check);
     const checkList = list(tunables.check);

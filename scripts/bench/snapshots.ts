@@ -20,7 +20,7 @@ const MiB = 1024 * 1024;
 const TARGETS = { before: 41 * MB, after: 65 * MB };
 const GOAL_MEMORY_FACTOR = 4;
 const GOAL_SECONDS = 15;
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 // ------------------------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ async function writePair(dir: string): Promise<void> {
 // Child 2 (--compare DIR): compare them as the hub does, and report memory and time.
 
 async function compare(dir: string): Promise<void> {
-  const { analyseInWorker } = await import('../hub/analyse.ts');
+  const { analyseInWorker } = await import('../../hub/analyse.ts');
   const rssBefore = process.memoryUsage.rss();
   const started = performance.now();
   const stages: Record<string, number> = {};
@@ -74,7 +74,7 @@ async function compare(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'leaklab-bench-snapshots-'));
-  const self = path.join(ROOT, 'scripts', 'bench-snapshots.ts');
+  const self = path.join(ROOT, 'scripts', 'bench', 'snapshots.ts');
   try {
     console.log('Writing a ~41 MB and a ~65 MB heap snapshot…');
     await run(process.execPath, ['--import', 'tsx', '--max-old-space-size=2048', self, '--write', dir], { cwd: ROOT, maxBuffer: 1 << 20 });
