@@ -20,4 +20,4 @@ Usage (in the project folder, where npx runs the project's own leaklab):
   npx leaklab help                       this text
 
 A lab is named by number (01), name (unbounded-cache) or folder (01-unbounded-cache).
-Exit codes of check: 0 pass, 1 leak or broken feature, 2 could not run (or bad usage).`;
+Exit codes of check: 0 pass, 1 leak or broken feature, 2 could not run (or bad usage), 3 inconclusive.`;
