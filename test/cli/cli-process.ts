@@ -121,9 +121,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 /** Pids of the direct children of `pid` (the lab processes the CLI spawned). */
 export function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    // Only lab processes (they load the probe): tsx also starts an esbuild service as a child of the
+    // CLI, and counting it made "one lab process" read 2 on Node 22.
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((line) => Number(line.trim()))
+      .filter((line) => line.includes('probe.ts'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]))
       .filter((n) => n > 0);
   } catch {
     return []; // ps exits 1 when there is none
