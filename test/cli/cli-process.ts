@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -68,12 +69,23 @@ export function scratchEnv(dir: string): { LEAKLAB_ROOT: string; LEAKLAB_WORKSPA
   return { LEAKLAB_ROOT: dir, LEAKLAB_WORKSPACE: path.join(dir, 'workspace'), LEAKLAB_OUTPUT: path.join(dir, 'output') };
 }
 
+/**
+ * CLIs still running when a test file ends (a test that failed before it stopped its CLI): killed,
+ * so one failure does not hang the whole suite on a child that never exits.
+ */
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
   const proc = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', LEAKLAB_WORKSPACE: SCRATCH_WORKSPACE, LEAKLAB_OUTPUT: SCRATCH_OUTPUT, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
@@ -118,14 +130,16 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return startCli(args, env).done;
 }
 
-/** Pids of the direct children of `pid` (the lab processes the CLI spawned). */
-export function childrenOf(pid: number): number[] {
+/**
+ * Pids of the lab processes `pid` started: its direct children that run the probe (every lab
+ * process does, kit/lab-process.ts). Other children a CLI may have for a moment (a compiler
+ * service, a helper command) are not labs.
+ */
+export function labProcessesOf(pid: number): number[] {
   try {
-    // Only lab processes (they load the probe): tsx also starts an esbuild service as a child of the
-    // CLI, and counting it made "one lab process" read 2 on Node 22.
     return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .filter((line) => line.includes('probe.ts'))
+      .filter((line) => line.includes('kit/probe.ts'))
       .map((line) => Number(line.trim().split(/\s+/)[0]))
       .filter((n) => n > 0);
   } catch {
@@ -162,13 +176,13 @@ export async function waitGone(pids: number[]): Promise<number[]> {
   return pids.filter(isAlive);
 }
 
-/** Wait until `pid` has started at least one child process (a lab server); answers their pids. */
-export async function waitForChildren(pid: number): Promise<number[]> {
+/** Wait until `pid` has started at least one lab process; answers their pids. */
+export async function waitForLabProcesses(pid: number): Promise<number[]> {
   const deadline = Date.now() + SAFETY_NET_MS;
-  let children = childrenOf(pid);
-  while (children.length === 0 && Date.now() < deadline) {
+  let labs = labProcessesOf(pid);
+  while (labs.length === 0 && Date.now() < deadline) {
     await pause();
-    children = childrenOf(pid);
+    labs = labProcessesOf(pid);
   }
-  return children;
+  return labs;
 }

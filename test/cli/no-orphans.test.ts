@@ -4,18 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { childrenOf, startCli, waitForChildren, waitGone } from './cli-process.ts';
-
-/** The command line of process `pid` ('' once it is gone). */
-function commandOf(pid: number): string {
-  try {
-    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
-  } catch {
-    return '';
-  }
-}
+import { labProcessesOf, startCli, waitForLabProcesses, waitGone } from './cli-process.ts';
 
 function answers(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -34,7 +24,7 @@ describe('no orphan lab processes', () => {
     const [, url] = (await cli.waitFor(/Listening on (http:\/\/127\.0\.0\.1:\d+)/)) as unknown as [string, string];
     assert.equal(await answers(url), true, 'the lab answers while running');
     await cli.waitFor(/heapUsed/); // the live readout is running
-    const labs = childrenOf(cli.proc.pid!).filter((pid) => commandOf(pid).includes('probe.ts'));
+    const labs = labProcessesOf(cli.proc.pid!);
     assert.equal(labs.length, 1, 'one lab process');
     cli.proc.kill('SIGINT');
     const result = await cli.done;
@@ -46,7 +36,7 @@ describe('no orphan lab processes', () => {
   it('Ctrl-C in the middle of `leaklab check` stops the lab server too', async () => {
     const cli = startCli(['check', '02', '--solution']);
     await cli.waitFor(/Checking/);
-    const labs = await waitForChildren(cli.proc.pid!);
+    const labs = await waitForLabProcesses(cli.proc.pid!);
     assert.ok(labs.length > 0, 'the check started a lab process');
     cli.proc.kill('SIGINT');
     const result = await cli.done;
@@ -56,17 +46,11 @@ describe('no orphan lab processes', () => {
 
   it('even SIGKILL of the CLI leaves no lab behind: the probe exits when its channel closes', async () => {
     const cli = startCli(['run', '02']);
-    try {
-      await cli.waitFor(/Listening on/);
-    } catch (error) {
-      cli.proc.kill('SIGKILL');
-      throw error;
-    }
-    // The lab is the child running the probe (tsx may run an esbuild service beside it).
-    const labs = childrenOf(cli.proc.pid!).filter((pid) => commandOf(pid).includes('probe.ts'));
+    await cli.waitFor(/Listening on/);
+    const labs = labProcessesOf(cli.proc.pid!);
+    assert.equal(labs.length, 1);
     cli.proc.kill('SIGKILL');
     await cli.done;
-    assert.equal(labs.length, 1, 'one lab process was running');
     assert.deepEqual(await waitGone(labs), [], 'the lab process is gone');
   });
 });
