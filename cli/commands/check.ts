@@ -30,6 +30,15 @@ export interface CheckArgs {
 }
 
 /** Check one lab file and print the verdict; remembers it when it is the learner's own server.ts. */
+/** What to do after a pass of the learner's own file: the next lab, or the end of the course. */
+function nextLabStep(lab: LabInfo): string {
+  const labs = course().labs;
+  const next = labs[labs.findIndex((other) => other.id === lab.id) + 1];
+  return next
+    ? `Well done: memory stays flat and the feature works. On to lab ${next.number} · ${next.title}: open ${displayPath(next.serverFile)} and run \`npx leaklab check ${next.number}\`.`
+    : 'Well done: that was the last lab. `npx leaklab list` shows where you stand.';
+}
+
 async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, term: Terminal, quiet: boolean, signal?: AbortSignal): Promise<Verdict> {
   const file = displayPath(entry);
   if (!quiet) term.err(`Checking ${file} (lab ${lab.number} · ${lab.title}) …`);
@@ -37,6 +46,7 @@ async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, ter
     target: { labId: lab.id, entry },
     signal,
     hintCommand: `npx leaklab hint ${lab.number}`,
+    nextOnPass: isLearnerFile ? nextLabStep(lab) : undefined,
     onRound: quiet ? undefined : (round, index, total) => {
       if (term.interactive) process.stderr.write(`\r  round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}   `);
     },

@@ -74,7 +74,8 @@ describe('leaklab check --watch', () => {
     await cli.waitFor(/LEAK[\s\S]*Watching \S*workspace\/03-closure-capture\/server\.ts/);
     // Save the reference fix over it, as a learner's editor would.
     writeFileSync(mine('03-closure-capture'), readFileSync(path.join(scratch, 'solutions', '03-closure-capture', 'server.ts'), 'utf8'));
-    await cli.waitFor(/PASS[\s\S]*Watching/);
+    // A pass of the learner's own file points at the next lab, as a command that works.
+    await cli.waitFor(/PASS[\s\S]*On to lab 04 · Uncleared interval: open \S*workspace\/04-uncleared-interval\/server\.ts and run `npx leaklab check 04`[\s\S]*Watching/);
     cli.proc.kill('SIGINT');
     const result = await cli.done;
     assert.equal(result.code, 0, 'the last verdict (a pass) is the exit code');
