@@ -37,7 +37,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
       },
     });
   } catch (error) {
-    term.err(`${(error as Error).message}\nRun \`leaklab help\` for the commands.`);
+    term.err(`${(error as Error).message}\nRun \`npx leaklab help\` for the commands.`);
     return EXIT_COULD_NOT_RUN;
   }
   const { values, positionals } = parsed;
@@ -45,7 +45,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   const [lab, ...extra] = operands;
   // Only the scoreboard takes many operands (its files); every other command takes at most a lab.
   if (command !== 'scoreboard' && extra.length > 0) {
-    term.err(`Unexpected argument "${extra[0]}". Run \`leaklab help\` for the commands.`);
+    term.err(`Unexpected argument "${extra[0]}". Run \`npx leaklab help\` for the commands.`);
     return EXIT_COULD_NOT_RUN;
   }
 
@@ -63,7 +63,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
       }
       case 'check':
         if (!lab && !values.all) {
-          term.err('Name a lab (`leaklab check 01`) or use `leaklab check --all`.');
+          term.err('Name a lab (`npx leaklab check 01`) or use `npx leaklab check --all`.');
           return EXIT_COULD_NOT_RUN;
         }
         return await checkCommand(

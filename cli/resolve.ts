@@ -34,7 +34,7 @@ export function course(): Course {
 
 /** Find a lab by any of its names; unknown names become a LabError listing the valid ones. */
 export function chooseLab(name: string | undefined, options: { solution?: boolean; entry?: string } = {}): Chosen {
-  if (!name) throw new LabError('USAGE', { detail: 'Name a lab, e.g. `leaklab check 01`.' });
+  if (!name) throw new LabError('USAGE', { detail: 'Name a lab, e.g. `npx leaklab check 01`.' });
   const loaded = course();
   let lab: LabInfo;
   try {

@@ -208,5 +208,5 @@ function until<T>(lab: LabProcess, signal: AbortSignal | undefined, work: Promis
 
 function defaultHintCommand(labId: string): string {
   const number = /^(\d+)-/.exec(labId)?.[1];
-  return number ? `leaklab hint ${number}` : 'leaklab help';
+  return number ? `npx leaklab hint ${number}` : 'npx leaklab help';
 }

@@ -56,7 +56,10 @@ async function takeSample(gc: boolean, gcCount = 2, settleMs = 5): Promise<Probe
     if (!forceGc) throw new Error('global.gc is missing: the lab process was started without --expose-gc');
     // Closes (sockets, 'close' handlers removing listeners) are processed asynchronously: let them
     // run before collecting, or a fixed server still shows the listeners of clients that just left.
+    // On a busy machine the server may still be closing the connections of clients that left: wait
+    // (a little, within a bound) until its count of open sockets stops falling.
     await wait(settleMs);
+    await untilSocketsSettle();
     for (let i = 0; i < gcCount; i++) {
       forceGc();
       // A turn between collections lets weak callbacks and finalizers run, so the next GC frees
@@ -81,6 +84,22 @@ async function takeSample(gc: boolean, gcCount = 2, settleMs = 5): Promise<Probe
     gauges: readGauges(),
     gaugeLabels: gaugeLabels(),
   };
+}
+
+/** Most time to wait for the open sockets to stop closing before a forced-GC sample. */
+const SOCKET_SETTLE_LIMIT_MS = 2000;
+const SOCKET_SETTLE_STEP_MS = 20;
+
+async function untilSocketsSettle(): Promise<void> {
+  const sockets = () => process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap').length;
+  const until = Date.now() + SOCKET_SETTLE_LIMIT_MS;
+  let last = sockets();
+  while (Date.now() < until) {
+    await wait(SOCKET_SETTLE_STEP_MS);
+    const now = sockets();
+    if (now >= last) return;
+    last = now;
+  }
 }
 
 function countActiveResources(): Record<string, number> {

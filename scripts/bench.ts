@@ -8,8 +8,9 @@
  *   sensitivity   a known retention (--sizes bytes per operation) injected beside each reference
  *                 solution by a preload, --sensitivity-runs times: the smallest size caught every time
  *   contention    one pass of every case with two busy-loop processes taking the cores
- *   extras        `leaklab check --all` wall time, the probe's throughput cost, and the hub's
- *                 snapshot comparison on a 41 MB and a 65 MB snapshot (scripts/bench/snapshots.ts)
+ *   extras        `leaklab check --all` wall time, the probe's throughput cost, the hub's snapshot
+ *                 comparison on a 41 MB and a 65 MB snapshot (scripts/bench/snapshots.ts), and how
+ *                 soon a broken learner file gets its message (scripts/bench/bad-input.ts)
  *
  * Goals: 0 wrong verdicts (inconclusive counted apart, ≤ 1 %), every lab catches 200 B per
  * operation every time, median spawn-to-verdict ≤ 5 s per lab on an idle machine, and still 0
@@ -27,6 +28,7 @@ import type { VerdictStatus } from '../kit/types.ts';
 import { LEAK_AT_LEAST, median } from '../kit/verdict/index.ts';
 import { benchCases, runCase, runInjected, type BenchCase } from './bench/cases.ts';
 import { nodeBinary } from './bench/node-lines.ts';
+import { formatBadInput, measureBadInput } from './bench/bad-input.ts';
 import { formatProbeOverhead, measureProbeOverhead, type ProbeOverheadResult } from './bench/probe-overhead.ts';
 
 const { values } = parseArgs({
@@ -93,6 +95,7 @@ interface BenchReport {
   checkAll?: { labsMs: number; labsExit: number | null; solutionsMs: number; solutionsExit: number | null };
   probe?: ProbeOverheadResult;
   snapshots?: { extraPeakBytes: number; factor: number; seconds: number; memoryOk: boolean; timeOk: boolean };
+  badInput?: Awaited<ReturnType<typeof measureBadInput>>;
 }
 
 /** Every run's time per case, for the per-lab medians. */
@@ -178,6 +181,7 @@ async function benchHere(): Promise<void> {
   const checkAll = skip.has('check-all') || values.only ? undefined : { ...timeCheckAll([], 'labs'), ...timeCheckAll(['--solution'], 'solutions') } as BenchReport['checkAll'];
   const probe = skip.has('probe') || values.only ? undefined : await measureProbeOverhead();
   const snapshots = skip.has('snapshots') || values.only ? undefined : benchSnapshots();
+  const badInput = skip.has('bad-input') || values.only ? undefined : await measureBadInput();
 
   const report: BenchReport = {
     at: new Date().toISOString(),
@@ -193,6 +197,7 @@ async function benchHere(): Promise<void> {
     checkAll,
     probe,
     snapshots,
+    badInput,
   };
   printSummary(report);
   const out = values.out ?? path.join(root, 'output', 'bench', 'latest.json');
@@ -261,6 +266,7 @@ function printSummary(report: BenchReport): void {
     console.log(`  snapshot comparison:   ${seconds(report.snapshots.seconds * 1000)}, extra peak ${(report.snapshots.extraPeakBytes / 1024 / 1024).toFixed(0)} MiB = ${report.snapshots.factor.toFixed(2)}× the larger file    (goals: ≤ 15 s, < 4×)`);
   }
   if (report.probe) console.log(`\n${formatProbeOverhead(report.probe)}`);
+  if (report.badInput) console.log(`\n${formatBadInput(report.badInput)}`);
 }
 
 function goalsMet(report: BenchReport): boolean {

@@ -12,6 +12,10 @@
 # once into a cache outside the project (LEAKLAB_NODE_CACHE, default ~/.cache/leaklab/node-lines):
 # it is no project dependency. Every suite runs even when one fails; the exit code is 1 if any
 # failed, and a table at the end says which, with the time each took.
+#
+# A watchdog (LEAKLAB_SUITE_WATCHDOG, default 40m, several times a suite's run on a loaded 2-core
+# machine) ends a suite that hangs, e.g. a failed test that left a lab process holding its file
+# open: the table then says HUNG and the other lines still run, instead of CI's own limit ending all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,13 +78,14 @@ for line in "${lines[@]}"; do
     mapfile -t files < <(suite_files "$suite")
     started=$SECONDS
     # Processes the suites spawn with process.execPath (lab servers, the CLI) run on this Node too.
-    if PATH="$bin:$PATH" node --import tsx --test --test-concurrency=1 "${files[@]}"; then
-      outcome=pass
-      passed=$((passed + 1))
-    else
-      outcome=FAIL
-      failed=$((failed + 1))
-    fi
+    # timeout signals the whole process group, so lab processes a test started end too.
+    PATH="$bin:$PATH" timeout --kill-after=30s "${LEAKLAB_SUITE_WATCHDOG:-40m}" node --import tsx --test --test-concurrency=1 "${files[@]}"
+    case $? in
+      0) outcome=pass ;;
+      124 | 137) outcome=HUNG ;;
+      *) outcome=FAIL ;;
+    esac
+    if [ "$outcome" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
     results+=("$(printf '%-5s %-9s %-12s %-5s %5ds' "$line" "v$release" "$suite" "$outcome" $((SECONDS - started)))")
   done
 done

@@ -1,5 +1,5 @@
 /**
- * `leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]` and `leaklab check --all`:
+ * `npx leaklab check <lab> [--solution] [--entry FILE] [--json] [--watch]` and `npx leaklab check --all`:
  * run the checker and print its verdict. Exit 0 pass, 1 leak or broken, 2 could not run.
  * `--reporter json|junit|github[=FILE]` adds reports for CI (cli/reporters/run.ts).
  */
@@ -30,13 +30,23 @@ export interface CheckArgs {
 }
 
 /** Check one lab file and print the verdict; remembers it when it is the learner's own server.ts. */
+/** What to do after a pass of the learner's own file: the next lab, or the end of the course. */
+function nextLabStep(lab: LabInfo): string {
+  const labs = course().labs;
+  const next = labs[labs.findIndex((other) => other.id === lab.id) + 1];
+  return next
+    ? `Well done: memory stays flat and the feature works. On to lab ${next.number} · ${next.title}: open ${displayPath(next.serverFile)} and run \`npx leaklab check ${next.number}\`.`
+    : 'Well done: that was the last lab. `npx leaklab list` shows where you stand.';
+}
+
 async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, term: Terminal, quiet: boolean, signal?: AbortSignal): Promise<Verdict> {
   const file = displayPath(entry);
   if (!quiet) term.err(`Checking ${file} (lab ${lab.number} · ${lab.title}) …`);
   const verdict = await checkLab({
     target: { labId: lab.id, entry },
     signal,
-    hintCommand: `leaklab hint ${lab.number}`,
+    hintCommand: `npx leaklab hint ${lab.number}`,
+    nextOnPass: isLearnerFile ? nextLabStep(lab) : undefined,
     onRound: quiet ? undefined : (round, index, total) => {
       if (term.interactive) process.stderr.write(`\r  round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}   `);
     },
@@ -122,6 +132,6 @@ function watchLab(lab: LabInfo, entry: string, isLearnerFile: boolean, term: Ter
 }
 
 function usage(term: Terminal, message: string): number {
-  term.err(`${message} Run \`leaklab help\` for the commands.`);
+  term.err(`${message} Run \`npx leaklab help\` for the commands.`);
   return 2;
 }

@@ -1,6 +1,6 @@
 /**
- * `leaklab scoreboard FILES… [--html FILE] [--since TIME]`: merge the verdict files of a cohort
- * (each the output of `leaklab check --all --json`, e.g. CI artifacts) into one table: who passed
+ * `npx leaklab scoreboard FILES… [--html FILE] [--since TIME]`: merge the verdict files of a cohort
+ * (each the output of `npx leaklab check --all --json`, e.g. CI artifacts) into one table: who passed
  * which lab, and how long it took. A folder stands for every .json file under it, so a folder of
  * downloaded artifacts can be named as it is. Exit 0 when a table was made, 2 when no file could be read.
  */
@@ -19,7 +19,7 @@ export interface ScoreboardArgs {
 
 export function scoreboardCommand(args: ScoreboardArgs, term: Terminal): number {
   if (args.paths.length === 0) {
-    term.err('Name the verdict files or folders: `leaklab scoreboard verdicts/`. Each is the output of `leaklab check --all --json`.');
+    term.err('Name the verdict files or folders: `npx leaklab scoreboard verdicts/`. Each is the output of `npx leaklab check --all --json`.');
     return EXIT_COULD_NOT_RUN;
   }
   const since = args.since === undefined ? undefined : new Date(args.since);

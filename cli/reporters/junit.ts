@@ -4,8 +4,8 @@
  *
  * - pass: a passed test case;
  * - could not run (error): an <error>, as JUnit reports a test that blew up before it could judge;
- * - leak, broken, and any status this version does not know (an inconclusive run, say): a
- *   <failure> whose type is the status and whose message is the checker's reasons.
+ * - leak, broken, inconclusive, and any status this version does not know: a <failure> whose
+ *   type is the status and whose message is the checker's reasons.
  *
  * The whole verdict as a learner reads it in the terminal (evidence, per-round chart, next step)
  * goes into the test case's <system-out>, so a CI page shows what the terminal would have.

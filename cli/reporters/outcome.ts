@@ -9,7 +9,7 @@ import type { Verdict, VerdictStatus } from '../../kit/types.ts';
 
 export type Outcome = 'passed' | 'failed' | 'error';
 
-/** pass → passed; error (the server could not run) → error; leak, broken and anything else → failed. */
+/** pass → passed; error (the server could not run) → error; leak, broken, inconclusive and anything else → failed. */
 export function outcomeOf(status: VerdictStatus | string): Outcome {
   switch (status) {
     case 'pass':
@@ -24,7 +24,8 @@ export function outcomeOf(status: VerdictStatus | string): Outcome {
 /** The status as a learner reads it in a table, with a mark that survives without colour. */
 export function statusLabel(status: VerdictStatus | string): string {
   const outcome = outcomeOf(status);
-  const mark = outcome === 'passed' ? '✓' : outcome === 'error' ? '!' : '✗';
+  // The terminal's marks (kit/report.ts): '?' for a check that could not decide.
+  const mark = outcome === 'passed' ? '✓' : outcome === 'error' ? '!' : status === 'inconclusive' ? '?' : '✗';
   return `${mark} ${status}`;
 }
 

@@ -55,7 +55,7 @@ export function renderScoreboardHtml(board: Scoreboard, generatedAt = new Date()
 <body>
 <h1>Leak Lab scoreboard</h1>
 <p>${board.rows.length} learners, ${board.files} checks of every lab. Made ${esc(generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC.</p>
-<p>✓ time to first pass (${esc(startDescription(board))}) · ✗ latest check failed · ! could not run · · not checked · * passed once, fails now</p>
+<p>✓ time to first pass (${esc(startDescription(board))}) · ✗ latest check failed · ? undecided · ! could not run · · not checked · * passed once, fails now</p>
 <table>
 <thead><tr>${head.map((cell) => (cell.startsWith('<th') ? cell : `<th scope="col">${cell}</th>`)).join('')}</tr></thead>
 <tbody>

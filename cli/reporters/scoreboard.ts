@@ -117,7 +117,7 @@ export function renderScoreboardText(board: Scoreboard): string {
   const line = (cells: string[]) => cells.map((text, i) => text + ' '.repeat(widths[i]! - [...text].length)).join('  ').trimEnd();
   const lines = [
     `Leak Lab scoreboard: ${board.rows.length} learner${board.rows.length === 1 ? '' : 's'}, ${board.files} check${board.files === 1 ? '' : 's'} of every lab`,
-    `✓ time to first pass (${startDescription(board)}) · ✗ latest check failed · ! could not run · · not checked · * passed once, fails now`,
+    `✓ time to first pass (${startDescription(board)}) · ✗ latest check failed · ? undecided · ! could not run · · not checked · * passed once, fails now`,
     '',
     line(header),
     ...body.map(line),

@@ -1,5 +1,5 @@
 /**
- * The verdict file: what `leaklab check --all --json` prints and what `leaklab scoreboard` reads.
+ * The verdict file: what `npx leaklab check --all --json` prints and what `npx leaklab scoreboard` reads.
  * One check of every lab by one learner at one time:
  *
  *   { "format": "leaklab-verdicts/1", "learner": "ada", "checkedAt": "2026-11-28T10:04:12.345Z",
@@ -61,7 +61,7 @@ export function readVerdictFile(file: string): VerdictFile {
   if (typeof data !== 'object' || data === null) return fail('expected an object with "verdicts".');
   const record = data as Partial<VerdictFile>;
   if (record.format !== VERDICT_FILE_FORMAT) {
-    return fail(`expected "format": "${VERDICT_FILE_FORMAT}" (the output of \`leaklab check --all --json\`), found ${JSON.stringify(record.format)}.`);
+    return fail(`expected "format": "${VERDICT_FILE_FORMAT}" (the output of \`npx leaklab check --all --json\`), found ${JSON.stringify(record.format)}.`);
   }
   if (typeof record.learner !== 'string' || record.learner.trim() === '') return fail('"learner" must name the learner.');
   if (typeof record.checkedAt !== 'string' || Number.isNaN(Date.parse(record.checkedAt))) return fail('"checkedAt" must be an ISO date.');

@@ -40,11 +40,11 @@ export const NOISE_FLOOR = 1024;
 /** A one-off step is an increment at least this far from the typical one (and far outside their spread). */
 export const STEP_AT_LEAST = 64 * 1024;
 /**
- * A leak below this many bytes per operation must hold over CONFIRM_INCREMENTS rounds before it is
- * called: on the socket.io labs a correct server's readings can drift by 100–170 B per connection
- * over six rounds (Buffer pool slabs and closing sockets settling) and come back later; a real
- * leak keeps growing. Leaks this small are rare and take a few seconds more; the large ones are
- * called at once.
+ * A leak not certainly above this many bytes per operation must hold over CONFIRM_INCREMENTS rounds
+ * before it is called: on the socket.io labs a correct server's readings can drift by 100–400 B per
+ * connection over six rounds on a busy machine (Buffer pool slabs and closing sockets settling) and
+ * come back later; a real leak keeps growing. Leaks this small are rare and take a few seconds
+ * more; the large ones are called at once.
  */
 export const CONFIRM_BELOW = 2 * LEAK_AT_LEAST;
 /** How many rounds a small leak must hold over. */
@@ -158,7 +158,7 @@ export function judgeTrend(points: readonly TrendPoint[]): TrendFinding {
   // A fitted line's standard error, with 5% more for Theil–Sen's slightly lower efficiency.
   const marginPerOp = (CONFIDENCE_Z * 1.05 * noiseBytes) / spreadX;
   const bytesPerOp = fit.slope;
-  const leak = bytesPerOp - marginPerOp > FLAT_AT_MOST && (bytesPerOp >= CONFIRM_BELOW || increments >= CONFIRM_INCREMENTS);
+  const leak = bytesPerOp - marginPerOp > FLAT_AT_MOST && (bytesPerOp - marginPerOp >= CONFIRM_BELOW || increments >= CONFIRM_INCREMENTS);
   const flat = bytesPerOp + marginPerOp < LEAK_AT_LEAST;
   // Both can hold for a small steady retention measured precisely (say 150 B per operation): that
   // is more than any correct fix keeps, so it is a leak.

@@ -1,7 +1,8 @@
 /**
  * Bad learner code, through the real CLI: a file that does not compile, throws at start, never
  * listens, crashes under load or blocks its event loop must give exit 2 and a message naming the
- * file and what went wrong, within a bounded time, and leave no process behind.
+ * file and what went wrong, and leave no process behind. How soon the verdict comes is a figure
+ * of the bench (scripts/bench/bad-input.ts), not a limit here: a loaded machine is slower.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +21,6 @@ interface BadCase {
   file: () => string;
   /** What the message must say, besides the file name. */
   says: RegExp;
-  /** Upper bound on the time to the verdict (ms). */
-  within: number;
 }
 
 const cases: BadCase[] = [
@@ -34,13 +33,12 @@ const cases: BadCase[] = [
       return target;
     },
     says: /does not compile[\s\S]*Expected "\}" but found "\)"/,
-    within: 8000,
   },
-  { name: 'a file that throws at start', file: () => path.join(SYNTHETIC, 'throws-at-start.ts'), says: /threw an error while starting[\s\S]*Unexpected end of JSON input/, within: 8000 },
-  { name: 'a file that never listens', file: () => path.join(SYNTHETIC, 'never-listens.ts'), says: /never listened on a port/, within: 16_000 },
-  { name: 'a file that crashes under load', file: () => path.join(SYNTHETIC, 'crashes-mid-run.ts'), says: /crashed while under load[\s\S]*has no profile/, within: 10_000 },
-  { name: 'a file that blocks its event loop', file: () => path.join(SYNTHETIC, 'blocks-event-loop.ts'), says: /blocked its event loop/, within: 12_000 },
-  { name: 'a file that does not exist', file: () => path.join(scratch, 'missing.ts'), says: /does not exist/, within: 5000 },
+  { name: 'a file that throws at start', file: () => path.join(SYNTHETIC, 'throws-at-start.ts'), says: /threw an error while starting[\s\S]*Unexpected end of JSON input/ },
+  { name: 'a file that never listens', file: () => path.join(SYNTHETIC, 'never-listens.ts'), says: /never listened on a port/ },
+  { name: 'a file that crashes under load', file: () => path.join(SYNTHETIC, 'crashes-mid-run.ts'), says: /crashed while under load[\s\S]*has no profile/ },
+  { name: 'a file that blocks its event loop', file: () => path.join(SYNTHETIC, 'blocks-event-loop.ts'), says: /blocked its event loop/ },
+  { name: 'a file that does not exist', file: () => path.join(scratch, 'missing.ts'), says: /does not exist/ },
 ];
 
 describe('leaklab check on bad input', () => {
@@ -53,8 +51,7 @@ describe('leaklab check on bad input', () => {
       const shown = path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file);
       assert.ok(output.includes(shown), `the message names ${shown}:\n${output}`);
       assert.match(output, bad.says);
-      assert.ok(result.ms < bad.within, `verdict in ${result.ms} ms, bound ${bad.within} ms`);
-      assert.deepEqual(await waitGone(processesMentioning(file), 2000), [], 'no lab process outlives the checker');
+      assert.deepEqual(await waitGone(processesMentioning(file)), [], 'no lab process outlives the checker');
     });
   }
 
@@ -71,13 +68,13 @@ describe('leaklab usage errors', () => {
   it('an unknown lab exits 2 and lists how to name one', async () => {
     const result = await runCli(['check', 'no-such-lab']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /no lab called "no-such-lab".*leaklab list/s);
+    assert.match(result.stderr, /no lab called "no-such-lab".*`npx leaklab list`/s);
   });
 
   it('an unknown command exits 2 and shows the usage', async () => {
     const result = await runCli(['frobnicate']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /Unknown command "frobnicate"[\s\S]*leaklab check <lab>/);
+    assert.match(result.stderr, /Unknown command "frobnicate"[\s\S]*npx leaklab check <lab>/);
   });
 
   it('--solution with --entry is refused', async () => {

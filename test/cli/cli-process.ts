@@ -3,8 +3,10 @@
  * output and exit code, and find the processes it started so tests can prove none outlives it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,16 +17,22 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
+
+/**
+ * How long to wait for something the CLI should print or do before giving up: a safety net so a
+ * broken CLI fails the test instead of hanging it, never a measure of speed (a loaded machine may
+ * take many times longer than usual; the bench measures speed).
+ */
+export const SAFETY_NET_MS = 120_000;
 
 export interface RunningCli {
   proc: ChildProcess;
   readonly stdout: string;
   readonly stderr: string;
   done: Promise<CliResult>;
-  /** Resolves once stdout+stderr match `pattern` (rejects after timeoutMs). */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves once stdout+stderr match `pattern` (rejects after the safety net). */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
 }
 
 /**
@@ -32,22 +40,52 @@ export interface RunningCli {
  * process, so running the CLI's tests never writes into the project's own workspace/. Under
  * output/, inside the project, so the copies still resolve its node_modules.
  */
-const SCRATCH_WORKSPACE = process.env.LEAKLAB_WORKSPACE ?? scratchWorkspace();
+const SCRATCH_WORKSPACE = process.env.LEAKLAB_WORKSPACE ?? scratchFolder(path.join(ROOT, 'output'), 'test-workspace-');
+/** The output folder (progress, backups) the CLI sees unless a test names one: never the project's output/. */
+const SCRATCH_OUTPUT = process.env.LEAKLAB_OUTPUT ?? scratchFolder(os.tmpdir(), 'leaklab-test-output-');
 
-function scratchWorkspace(): string {
-  mkdirSync(path.join(ROOT, 'output'), { recursive: true });
-  const folder = mkdtempSync(path.join(ROOT, 'output', 'test-workspace-'));
+/** A folder that lives as long as this test process. */
+function scratchFolder(parent: string, prefix: string): string {
+  mkdirSync(parent, { recursive: true });
+  const folder = mkdtempSync(path.join(parent, prefix));
   process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
   return folder;
 }
 
+/**
+ * A scratch copy of the course (labs, solutions) with the real kit, CLI and packages linked in, so
+ * that a command run on it never touches the real labs, learner files or output/. Point the CLI at
+ * it with scratchEnv(dir): its learners' workspace and output folder are made inside it on first use.
+ */
+export function scratchCourse(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'leaklab-course-'));
+  for (const folder of ['labs', 'solutions']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
+  for (const link of ['kit', 'cli', 'node_modules']) symlinkSync(path.join(ROOT, link), path.join(dir, link));
+  cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+  return dir;
+}
+
+export function scratchEnv(dir: string): { LEAKLAB_ROOT: string; LEAKLAB_WORKSPACE: string; LEAKLAB_OUTPUT: string } {
+  return { LEAKLAB_ROOT: dir, LEAKLAB_WORKSPACE: path.join(dir, 'workspace'), LEAKLAB_OUTPUT: path.join(dir, 'output') };
+}
+
+/**
+ * CLIs still running when a test file ends (a test that failed before it stopped its CLI): killed,
+ * so one failure does not hang the whole suite on a child that never exits.
+ */
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const started = Date.now();
   const proc = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', LEAKLAB_WORKSPACE: SCRATCH_WORKSPACE, ...env },
+    env: { ...process.env, NO_COLOR: '1', LEAKLAB_WORKSPACE: SCRATCH_WORKSPACE, LEAKLAB_OUTPUT: SCRATCH_OUTPUT, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
@@ -60,7 +98,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
     for (const wake of waiters.splice(0)) wake();
   });
   const done = new Promise<CliResult>((resolve) => {
-    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
+    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return {
     proc,
@@ -71,9 +109,9 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       return stderr;
     },
     done,
-    waitFor(pattern, timeoutMs = 20_000) {
+    waitFor(pattern) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; got:\n${stdout}\n${stderr}`)), timeoutMs);
+        const timer = setTimeout(() => reject(new Error(`the CLI never printed ${pattern}; it printed:\n${stdout}\n${stderr}`)), SAFETY_NET_MS);
         const check = () => {
           const match = (stdout + stderr).match(pattern);
           if (match) {
@@ -92,12 +130,17 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return startCli(args, env).done;
 }
 
-/** Pids of the direct children of `pid` (the lab processes the CLI spawned). */
-export function childrenOf(pid: number): number[] {
+/**
+ * Pids of the lab processes `pid` started: its direct children that run the probe (every lab
+ * process does, kit/lab-process.ts). Other children a CLI may have for a moment (a compiler
+ * service, a helper command) are not labs.
+ */
+export function labProcessesOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((line) => Number(line.trim()))
+      .filter((line) => line.includes('kit/probe.ts'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]))
       .filter((n) => n > 0);
   } catch {
     return []; // ps exits 1 when there is none
@@ -121,12 +164,25 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Wait until none of `pids` is alive, up to timeoutMs; answers the ones still alive. */
-export async function waitGone(pids: number[], timeoutMs = 3000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (pids.every((pid) => !isAlive(pid))) return [];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/**
+ * Wait until none of `pids` is alive (a killed process is gone once it is reaped, a moment after
+ * the kill); answers the ones still alive when the safety net runs out, for the assertion to show.
+ */
+export async function waitGone(pids: number[]): Promise<number[]> {
+  const deadline = Date.now() + SAFETY_NET_MS;
+  while (pids.some(isAlive) && Date.now() < deadline) await pause();
   return pids.filter(isAlive);
+}
+
+/** Wait until `pid` has started at least one lab process; answers their pids. */
+export async function waitForLabProcesses(pid: number): Promise<number[]> {
+  const deadline = Date.now() + SAFETY_NET_MS;
+  let labs = labProcessesOf(pid);
+  while (labs.length === 0 && Date.now() < deadline) {
+    await pause();
+    labs = labProcessesOf(pid);
+  }
+  return labs;
 }

@@ -20,8 +20,8 @@ import { escapeProperty } from '../../cli/reporters/github.ts';
 import { readVerdictFile } from '../../cli/reporters/verdict-file.ts';
 import { displayPath } from '../../kit/lab-process.ts';
 import { loadCourse } from '../../kit/manifest.ts';
-import { ROOT } from './cli-process.ts';
-import { junitSchemaErrors, scratchCourse, scratchEnv } from './verdict-fixtures.ts';
+import { ROOT, scratchCourse, scratchEnv } from './cli-process.ts';
+import { junitSchemaErrors } from './verdict-fixtures.ts';
 
 const WORKFLOW = path.join(ROOT, 'ops', 'ci', 'leaklab-cohort.yml');
 const GITLAB = path.join(ROOT, 'ops', 'ci', 'leaklab-cohort.gitlab-ci.yml');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, it } from 'node:test';
-import { childrenOf, startCli, waitGone } from './cli-process.ts';
+import { labProcessesOf, startCli, waitForLabProcesses, waitGone } from './cli-process.ts';
 
 function answers(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -23,8 +23,8 @@ describe('no orphan lab processes', () => {
     const cli = startCli(['run', '03']);
     const [, url] = (await cli.waitFor(/Listening on (http:\/\/127\.0\.0\.1:\d+)/)) as unknown as [string, string];
     assert.equal(await answers(url), true, 'the lab answers while running');
-    await cli.waitFor(/heapUsed/, 5000); // the live readout is running
-    const labs = childrenOf(cli.proc.pid!);
+    await cli.waitFor(/heapUsed/); // the live readout is running
+    const labs = labProcessesOf(cli.proc.pid!);
     assert.equal(labs.length, 1, 'one lab process');
     cli.proc.kill('SIGINT');
     const result = await cli.done;
@@ -36,12 +36,7 @@ describe('no orphan lab processes', () => {
   it('Ctrl-C in the middle of `leaklab check` stops the lab server too', async () => {
     const cli = startCli(['check', '02', '--solution']);
     await cli.waitFor(/Checking/);
-    let labs: number[] = [];
-    const deadline = Date.now() + 10_000;
-    while (labs.length === 0 && Date.now() < deadline) {
-      labs = childrenOf(cli.proc.pid!);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const labs = await waitForLabProcesses(cli.proc.pid!);
     assert.ok(labs.length > 0, 'the check started a lab process');
     cli.proc.kill('SIGINT');
     const result = await cli.done;
@@ -52,7 +47,7 @@ describe('no orphan lab processes', () => {
   it('even SIGKILL of the CLI leaves no lab behind: the probe exits when its channel closes', async () => {
     const cli = startCli(['run', '02']);
     await cli.waitFor(/Listening on/);
-    const labs = childrenOf(cli.proc.pid!);
+    const labs = labProcessesOf(cli.proc.pid!);
     assert.equal(labs.length, 1);
     cli.proc.kill('SIGKILL');
     await cli.done;

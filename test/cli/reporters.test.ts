@@ -84,15 +84,20 @@ describe('--reporter junit', () => {
     });
   }
 
-  it('a status this version does not know (e.g. "inconclusive") is a failure carrying its reasons', async () => {
-    const run = withVerdict((v) => ({ ...v, status: 'inconclusive' as Verdict['status'], reasons: ['Growth stayed between 2.5× and 5× the noise in two windows.'] }));
-    const xml = renderJunit(run);
-    assert.deepEqual(await junitSchemaErrors(xml), []);
-    const first = testcases(xml)[0]!;
-    assert.equal(first.element, 'failure');
-    assert.equal(first.type, 'inconclusive');
-    assert.equal(first.message, 'Growth stayed between 2.5× and 5× the noise in two windows.');
-  });
+  // 'inconclusive' (the checker could not decide within its budget) and a status a newer checker
+  // may add are both failures: only a pass passes a CI job.
+  for (const status of ['inconclusive', 'a-status-from-a-newer-checker']) {
+    it(`"${status}" is a failure of that type, carrying the checker's reasons`, async () => {
+      const run = withVerdict((v) => ({ ...v, status: status as Verdict['status'], reasons: ['The memory trend stayed undecided for the whole budget.'] }));
+      const xml = renderJunit(run);
+      assert.deepEqual(await junitSchemaErrors(xml), []);
+      const first = testcases(xml)[0]!;
+      assert.equal(first.element, 'failure');
+      assert.equal(first.type, status);
+      assert.equal(first.message, 'The memory trend stayed undecided for the whole budget.');
+      assert.equal(renderAnnotations(run).length, run.file.verdicts.filter((v) => v.status !== 'pass').length, 'annotated like any failure');
+    });
+  }
 
   it('stays valid whatever the learner\'s server printed: colour codes, control characters, markup, newlines', async () => {
     const nasty = 'crashed: \u001b[31mTypeError\u001b[0m at <anonymous> & "quotes" \u0007bell ]]> \ud800\nsecond line';

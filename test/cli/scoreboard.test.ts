@@ -148,7 +148,7 @@ describe('leaklab scoreboard', () => {
     writeFileSync(bad, JSON.stringify(files[0]!.verdicts[0]));
     const result = await runCli(['scoreboard', bad]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /single-verdict\.json: expected "format": "leaklab-verdicts\/1" \(the output of `leaklab check --all --json`\)/);
+    assert.match(result.stderr, /single-verdict\.json: expected "format": "leaklab-verdicts\/1" \(the output of `npx leaklab check --all --json`\)/);
   });
 
   it('asks for files when given none, and for a real date in --since', async () => {

@@ -1,10 +1,9 @@
 /**
  * Test helpers for the CI reporters and the scoreboard: the recorded verdict files of a small
- * cohort (test/fixtures/verdicts/, real `check --all` runs recorded by scripts/ci/record-verdicts.ts),
- * the JUnit schema check, and a scratch copy of the course to run the real CLI on.
+ * cohort (test/fixtures/verdicts/, real `check --all` runs recorded by scripts/ci/record-verdicts.ts)
+ * and the JUnit schema check.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { readVerdictFile, type VerdictFile } from '../../cli/reporters/verdict-file.ts';
@@ -40,21 +39,4 @@ export function xmlText(escaped: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
-}
-
-/**
- * A scratch copy of the course (labs, solutions) with the real kit, CLI and packages linked in, so
- * that a check run on it never touches the real learner files or output/progress.json. Point the
- * CLI at it with scratchEnv(dir): its learners' workspace is made inside it on first use.
- */
-export function scratchCourse(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'leaklab-ci-'));
-  for (const folder of ['labs', 'solutions']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
-  for (const link of ['kit', 'cli', 'node_modules']) symlinkSync(path.join(ROOT, link), path.join(dir, link));
-  cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-  return dir;
-}
-
-export function scratchEnv(dir: string): Record<string, string> {
-  return { LEAKLAB_ROOT: dir, LEAKLAB_WORKSPACE: path.join(dir, 'workspace') };
 }

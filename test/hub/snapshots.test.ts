@@ -120,7 +120,9 @@ describe('retainer path', () => {
     assert.equal(path.at(-1)!.className, 'LeakedRecord');
     assert.equal(path.at(-2)!.className, 'Array');
     assert.equal(path.at(-2)!.edgeName, 'leakedRecords', 'the array is reached through the variable that holds it');
-    assert.equal(path[0]!.nodeType, 'synthetic', 'the path starts at a GC root');
+    // A GC root: one of V8's synthetic roots (Node 20, 22), or the global object itself, where Node
+    // 24 and 26 reach the module through its entry-point ModuleWrap.
+    assert.ok(path[0]!.nodeType === 'synthetic' || path[0]!.className === 'global', `the path starts at a GC root, not at ${path[0]!.className}`);
     const declared = path.at(-2)!.source;
     assert.equal(declared?.file, 'leaked-records.ts');
     assert.match(declared!.text, /const leakedRecords/);

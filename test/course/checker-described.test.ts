@@ -1,0 +1,25 @@
+/**
+ * The course describes the checker with its own numbers (the thresholds of the memory rule, the
+ * exit codes): the page must say what the code does, so a change to one fails until the other
+ * follows.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { EXIT_CODE } from '../../kit/types.ts';
+import { FLAT_AT_MOST, LEAK_AT_LEAST } from '../../kit/verdict/index.ts';
+
+const PAGE = path.resolve(import.meta.dirname, '../../site/content/docs/start/how-a-lab-works.mdx');
+const page = readFileSync(PAGE, 'utf8');
+
+test('the page states the memory rule’s two thresholds as the checker uses them', () => {
+  assert.match(page, new RegExp(`more than any correct fix\\s+keeps \\(${FLAT_AT_MOST} bytes per operation\\)`));
+  assert.match(page, new RegExp(`smallest leak the checker is\\s+built to catch \\(${LEAK_AT_LEAST} bytes per operation\\)`));
+});
+
+test('the verdict table gives each status its exit code', () => {
+  for (const [status, code] of Object.entries(EXIT_CODE)) {
+    assert.match(page, new RegExp(`\\| \`${status}\` \\|[^\\n]*\\| ${code} \\|`), `${status} → ${code}`);
+  }
+});
