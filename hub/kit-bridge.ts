@@ -4,6 +4,7 @@
  * a check, hints, reset. Kept in one file so the hub's server code does not depend on the shape of
  * the kit's internals.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkLab } from '../kit/check.ts';
 import { createLabContext, loadCheckPlan } from '../kit/check-plans.ts';
@@ -77,10 +78,27 @@ export async function loadHubCourse(root: string): Promise<HubLab[]> {
         tunablesAbout: { ...plan.about },
         liveTunables: lab.crashRun ? {} : checkTunables,
         info: lab,
-        ...(lab.crashRun ? { crashRun: lab.crashRun } : {}),
+        ...(lab.crashRun ? { crashRun: { heapMb: lab.crashRun.heapMb, aboutOps: operationsToDie(root, lab.crashRun.diesAfter), nodeLine: `Node ${NODE_LINE}` } } : {}),
       };
     }),
   );
+}
+
+const NODE_LINE = process.versions.node.split('.')[0]!;
+
+/**
+ * How many operations the figure `id` of site/data/measured.json says a lab takes to die of its cap
+ * on this Node line; on a line it was not measured on, the most any line took.
+ */
+function operationsToDie(root: string, id: string): number {
+  type Figure = { value?: unknown; byNode?: Record<string, { value?: unknown }> };
+  const figure = (JSON.parse(readFileSync(path.join(root, 'site', 'data', 'measured.json'), 'utf8')) as Record<string, Figure>)[id];
+  if (!figure) throw new Error(`labs/course.json names "${id}" for a crash run, and site/data/measured.json has no such figure`);
+  const here = figure.byNode?.[NODE_LINE]?.value ?? figure.value;
+  if (typeof here === 'number') return here;
+  const lines = Object.values(figure.byNode ?? {}).map((line) => line.value).filter((value): value is number => typeof value === 'number');
+  if (lines.length === 0) throw new Error(`site/data/measured.json "${id}" gives no number of operations`);
+  return Math.max(...lines);
 }
 
 /** Where the hub writes (snapshots): the project's output folder, or LEAKLAB_OUTPUT. */

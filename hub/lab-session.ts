@@ -147,7 +147,7 @@ export class LabSession {
         displayName: this.options.file,
         observeGc: true,
         // The kit calls a lab blocked after 4 s of silence. A heap snapshot of a busy lab can take
-        // longer than that on a loaded machine (FACTS #16), and a reply that lands just as the
+        // longer than that on a loaded machine (the snapshot-cost experiment), and a reply that lands just as the
         // snapshot starts resets the kit's allowance for it; the hub gives a lab 20 s instead.
         blockedAfterMs: this.options.blockedAfterMs ?? 20_000,
         ...(this.options.heapMb ? { heapMb: this.options.heapMb } : {}),

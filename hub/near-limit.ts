@@ -1,7 +1,7 @@
 /**
  * The post-mortem snapshot: a lab run with `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=DIR`
  * has V8 write `Heap.<date>.<time>.<pid>.0.001.heapsnapshot` into DIR just before the heap runs out
- * (FACTS #8). V8 writes nothing unless DIR exists, so the hub prepares it before each start, and
+ * (the oom-diagnostics experiment). V8 writes nothing unless DIR exists, so the hub prepares it before each start, and
  * after the crash moves the file into the snapshot store under a generated name, where it is listed,
  * downloadable, pruned and comparable like the snapshots the learner took.
  */

@@ -10,10 +10,13 @@
 import type { SnapshotAnalysis } from '../kit/snapshots/types.ts';
 import type { GcEvent, ProbeSample, RoundRecord, Verdict } from '../kit/types.ts';
 
-/** A lab meant to be run until it dies of its heap cap (lab 07): its cap, and how long that takes here. */
+/** A lab meant to be run until it dies of its heap cap (lab 07): its cap, and how far it gets on this Node line. */
 export interface CrashRun {
   heapMb: number;
-  aboutSeconds: number;
+  /** Operations of the lab's own workload it took to die on this Node line (site/data/measured.json). */
+  aboutOps: number;
+  /** The Node line the hub runs on, e.g. 'Node 24'. */
+  nodeLine: string;
 }
 
 /** Which server of a lab: the learner's file or the reference solution. */
@@ -184,7 +187,8 @@ export interface LoadProgress {
   total: number;
   untilCrash?: boolean;
   elapsedMs?: number;
-  aboutSeconds?: number;
+  /** For a run until the process dies: how many operations it took on this Node line when measured. */
+  aboutOps?: number;
   /** True once V8 has started writing its snapshot near the heap limit. */
   snapshotWritten?: boolean;
 }

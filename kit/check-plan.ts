@@ -25,14 +25,6 @@ export interface LabContext {
   uniqueId(): string;
 }
 
-/** How a lab is run to its death in the hub (see LabCheck.crashRun). */
-export interface CrashRun {
-  /** --max-old-space-size for the run, MB: small enough that the crash comes within minutes. */
-  heapMb: number;
-  /** Roughly how long the lab's own workload takes to exhaust that cap here, seconds (shown to the learner). */
-  aboutSeconds: number;
-}
-
 /** An exact counter read from a sample: listeners on a bus, active timers, bodies alive. */
 export interface CounterSignal {
   /** What a learner reads, e.g. "'update' listeners on the bus". */
@@ -78,12 +70,6 @@ export interface LabCheck {
    * is counted. Every sample waits the same, so the wait cannot show up as a step in the trend.
    */
   settleMs?: number;
-  /**
-   * Set for a lab meant to be run until it dies of its heap cap (the post-mortem capstone): the hub
-   * starts it under this cap with a snapshot written near the heap limit, and offers "run until it
-   * dies". Other labs leave it unset.
-   */
-  crashRun?: CrashRun;
   /** Start a run against a listening lab. */
   start(ctx: LabContext): Promise<LabRun>;
 }

@@ -52,8 +52,12 @@ export interface LabInfo {
 export interface CrashRun {
   /** --max-old-space-size for the run, MiB: small enough that the crash comes within minutes. */
   heapMb: number;
-  /** Roughly how long the lab's own workload takes to exhaust that cap here, seconds (shown to the learner). */
-  aboutSeconds: number;
+  /**
+   * The id in site/data/measured.json of how many operations the lab's own workload takes to
+   * exhaust that cap, per Node line (it differs: from Node 22 on V8 raises the limit to write the
+   * near-limit snapshot, and the process lives on). The hub shows progress against it.
+   */
+  diesAfter: string;
 }
 
 export interface Course {
@@ -164,8 +168,8 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
   // The unit of load as a learner says it ('request', 'price refresh'); the lab's check.ts drives it.
   const operation = requireText(entry.operation, `${label}.operation`, problems);
   const crashRun = entry.crashRun;
-  if (crashRun !== undefined && !(isRecord(crashRun) && isPositive(crashRun.heapMb) && isPositive(crashRun.aboutSeconds) && Object.keys(crashRun).length === 2)) {
-    problems.push(`${label}.crashRun must be { "heapMb": <MiB>, "aboutSeconds": <seconds> }, got ${show(crashRun)}`);
+  if (crashRun !== undefined && !(isRecord(crashRun) && isPositive(crashRun.heapMb) && typeof crashRun.diesAfter === 'string' && Object.keys(crashRun).length === 2)) {
+    problems.push(`${label}.crashRun must be { "heapMb": <MiB>, "diesAfter": "<id in site/data/measured.json>" }, got ${show(crashRun)}`);
   }
 
   const coursePage = entry.coursePage;
@@ -202,7 +206,7 @@ function parseLab(entry: unknown, where: string, root: string, problems: string[
     coursePage: typeof coursePage === 'string' ? coursePage : '',
     labPage: `/labs/${labId}/`,
     hints: Array.isArray(hints) ? hints.map(String) : [],
-    ...(isRecord(crashRun) ? { crashRun: { heapMb: Number(crashRun.heapMb), aboutSeconds: Number(crashRun.aboutSeconds) } } : {}),
+    ...(isRecord(crashRun) ? { crashRun: { heapMb: Number(crashRun.heapMb), diesAfter: String(crashRun.diesAfter) } } : {}),
   };
   for (const [what, file] of [
     ['server', info.shippedFile],

@@ -214,12 +214,6 @@ const check: LabCheck = {
   maxRounds: 14,
   series: 'heap objects',
   counters: [],
-  // The hub runs this lab until it dies, so the learner can study the snapshot V8 writes near the
-  // heap limit (the oom-diagnostics experiment). Measured on 2 cores with this workload: 64 MB died
-  // in 19–71 s over six runs (43,000–84,000 requests, slower when the machine was busy), its
-  // near-limit snapshot 23 MB naming Order (98% on one path). A smaller cap is not faster: 48 MB
-  // took 40 s and 32 MB 68 s, most of it after the snapshot, collecting in vain before V8 gave up.
-  crashRun: { heapMb: 64, aboutSeconds: 60 },
   recognise: { event: 'request' },
   start: startRun,
 };

@@ -1,7 +1,7 @@
 /**
  * Picking up the snapshot V8 writes near the heap limit, with a real process that dies of its cap:
  * a hub session started with a near-limit folder gets the flags, the folder exists before the start
- * (V8 writes nothing otherwise, FACTS #8), and after the crash the file moves into the snapshot
+ * (V8 writes nothing otherwise: the diagnostic-dir-missing experiment), and after the crash the file moves into the snapshot
  * store as a `near-limit` snapshot that the comparison explains against a baseline. A fast-leaking
  * fixture keeps this under ~20 s; the real lab 07 runs in crash-run.test.ts and the manual flow.
  */

@@ -141,7 +141,7 @@ describe('a broken manifest', () => {
     { name: 'an empty title', manifest: { labs: [goodLab('01-unbounded-cache', { title: ' ' })] }, expect: [/\.title must be a non-empty string/] },
     { name: 'a cause over two lines', manifest: { labs: [goodLab('01-unbounded-cache', { cause: 'one\ntwo' })] }, expect: [/\.cause must be one line/] },
     { name: 'no unit of load', manifest: { labs: [goodLab('01-unbounded-cache', { operation: '' })] }, expect: [/\.operation must be a non-empty string/] },
-    { name: 'a crash run without its time', manifest: { labs: [goodLab('01-unbounded-cache', { crashRun: { heapMb: 64 } })] }, expect: [/\.crashRun must be \{ "heapMb"/] },
+    { name: 'a crash run that does not say when it dies', manifest: { labs: [goodLab('01-unbounded-cache', { crashRun: { heapMb: 64 } })] }, expect: [/\.crashRun must be \{ "heapMb"/] },
     { name: 'a course page that is not a site path', manifest: { labs: [goodLab('01-unbounded-cache', { coursePage: 'causes/caches' })] }, expect: [/\.coursePage must be a site path/] },
     { name: 'only two hints', manifest: { labs: [goodLab('01-unbounded-cache', { hints: ['a', 'b'] })] }, expect: [/\.hints must be an array of at least 3 hints/] },
     { name: 'an empty hint', manifest: { labs: [goodLab('01-unbounded-cache', { hints: ['a', '', 'c'] })] }, expect: [/\.hints\[1\] is empty/] },

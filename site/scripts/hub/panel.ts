@@ -31,10 +31,9 @@ const VARIANTS = ['learner', 'solution'] as const;
 const WHO: Record<Variant, string> = { learner: 'Your server', solution: 'The solution' };
 const JOB_WORDS: Record<Job['kind'], string> = { load: 'Driving load', check: 'Checking', snapshot: 'Snapshot' };
 
-/** "about a minute", "about 2 minutes": the expected length of a run until it dies. */
-function aboutTime(seconds: number): string {
-  const minutes = Math.round(seconds / 60);
-  return minutes <= 1 ? 'about a minute' : `about ${minutes} minutes`;
+/** 204,221 → 204,000: a measured count as a learner reads an estimate. */
+function roundOps(n: number): number {
+  return n >= 10_000 ? Math.round(n / 1000) * 1000 : n;
 }
 
 export async function mountLabPanels(): Promise<void> {
@@ -285,14 +284,17 @@ class PanelController {
 
   private onLoadProgress(p: LoadProgress): void {
     if (p.untilCrash) {
-      // No total: the run ends when the process dies. The bar follows the expected time, and
-      // stops short of full, since the end comes when V8 gives up, not at a count.
+      // No total: the run ends when the process dies. The bar follows what the leak needed on
+      // this Node line when measured, and stops short of full, since the end comes when V8 gives
+      // up, not at a count.
       const seconds = Math.round((p.elapsedMs ?? 0) / 1000);
-      const about = p.aboutSeconds ?? 60;
+      const crash = this.lab.crashRun;
+      const about = p.aboutOps ?? crash?.aboutOps ?? 0;
       this.showProgress(
-        `${WHO[p.variant]}: ${count(p.done, this.lab.operation)} in ${seconds} s, running until it runs out of memory (${aboutTime(about)} here)` +
+        `${WHO[p.variant]}: ${count(p.done, this.lab.operation)} in ${seconds} s, running until it runs out of memory` +
+          (about > 0 ? ` (after about ${count(roundOps(about), this.lab.operation)} on ${crash?.nodeLine ?? 'this Node'})` : '') +
           (p.snapshotWritten ? '. V8 has written its snapshot near the heap limit: now it collects garbage in vain until it gives up' : ''),
-        Math.min(0.95, seconds / about),
+        about > 0 ? Math.min(0.95, p.done / about) : 0,
       );
       return;
     }
@@ -309,7 +311,7 @@ class PanelController {
         .map((n) => `<button type="button" data-action="load" data-count="${n}" aria-label="${text(count(n, this.lab.operation))}">${n.toLocaleString('en-US')}</button>`)
         .join('') +
       (crash
-        ? ` <button type="button" data-action="run-to-crash" title="Drives the workload without pause until the server dies of its ${crash.heapMb} MB heap cap">Run until it dies (${aboutTime(crash.aboutSeconds)})</button>`
+        ? ` <button type="button" data-action="run-to-crash" title="Drives the workload without pause until the server dies of its ${crash.heapMb} MiB heap cap">Run until it dies (about ${text(count(roundOps(crash.aboutOps), this.lab.operation))})</button>`
         : '');
   }
 
