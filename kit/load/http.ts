@@ -66,6 +66,15 @@ export function httpRequest(
   });
 }
 
+/** An answer's body as JSON, or undefined when it is not JSON (a learner's server may answer anything). */
+export function jsonBody<T>(body: string): T | undefined {
+  try {
+    return JSON.parse(body) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Send `count` requests, at most `concurrency` at a time; never rejects, counts instead. */
 export async function runHttpLoad(options: HttpLoadOptions): Promise<LoadResult> {
   const concurrency = options.concurrency ?? 16;

@@ -7,7 +7,7 @@
  * table alive through a closure context shared with the live `lookup`: ~40 KiB per refresh.
  */
 import { functionalCheck, LoadTally, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
-import { httpRequest, runCounted } from '../../kit/load/index.ts';
+import { httpRequest, jsonBody, runCounted } from '../../kit/load/index.ts';
 import { priceAt, SKU_COUNT, skuAt } from './catalog.ts';
 
 interface RefreshAnswer {
@@ -25,26 +25,18 @@ function expectedChanges(version: number): number {
   return changed;
 }
 
-function parse<T>(body: string): T | undefined {
-  try {
-    return JSON.parse(body) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 async function startRun(ctx: LabContext): Promise<LabRun> {
   const tally = new LoadTally();
   tally.promise(REFRESH, (kept) => `${kept} refreshes under load (one at a time, and in pairs) each answered a new version with the right count of changed prices.`);
   tally.promise(LOOKUP, (kept) => `${kept} lookups between refreshes answered the newest table's prices (and 404 for an unknown SKU).`);
   const send = (method: 'GET' | 'POST', path: string) => httpRequest(ctx.url, { method, path }, { agent: ctx.agent });
-  let newest = Number((parse<{ version: number }>((await send('GET', '/prices')).body))?.version ?? 0);
+  let newest = Number((jsonBody<{ version: number }>((await send('GET', '/prices')).body))?.version ?? 0);
   let sent = 0;
 
   /** Refresh and check the answer (one of `allowed` versions); resolves with the version answered. */
   const refresh = async (allowed: number[]): Promise<number | undefined> => {
     const answer = await send('POST', '/prices/refresh');
-    const body = parse<RefreshAnswer>(answer.body);
+    const body = jsonBody<RefreshAnswer>(answer.body);
     const ok = answer.status === 200 && body !== undefined && allowed.includes(body.version) && body.changed === expectedChanges(body.version);
     tally.check(REFRESH, ok, () =>
       body === undefined
@@ -64,7 +56,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
     }
     const index = (number * 37) % SKU_COUNT;
     const answer = await send('GET', `/prices/${skuAt(index)}`);
-    const body = parse<{ price: number; version: number }>(answer.body);
+    const body = jsonBody<{ price: number; version: number }>(answer.body);
     const ok = answer.status === 200 && body?.version === newest && body.price === priceAt(newest, index);
     tally.check(LOOKUP, ok, () => `GET /prices/${skuAt(index)} answered ${answer.body.slice(0, 70)} after version ${newest} was loaded; that version prices it at ${priceAt(newest, index)}.`);
   };
@@ -90,7 +82,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
     const summary = await functionalCheck('the summary names the newest version and every SKU', async () => {
       const version = await refresh([newest + 1]);
       newest += 1;
-      const answer = parse<{ version: number; skus: number }>((await send('GET', '/prices')).body);
+      const answer = jsonBody<{ version: number; skus: number }>((await send('GET', '/prices')).body);
       const passed = version !== undefined && answer?.version === version && answer.skus === SKU_COUNT;
       return {
         passed,

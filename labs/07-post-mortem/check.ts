@@ -8,7 +8,7 @@
  * names no mechanism: finding the cause is the learner's job.
  */
 import { functionalCheck, LoadTally, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
-import { httpRequest, runPool, type LoadResult } from '../../kit/load/index.ts';
+import { httpRequest, jsonBody, runPool, type LoadResult } from '../../kit/load/index.ts';
 import { emptyResult } from '../../kit/load/pool.ts';
 import { PRODUCT_COUNT, productIdAt, productRecord } from './catalog.ts';
 import { tunables } from './config.ts';
@@ -28,14 +28,6 @@ interface OrderAnswer {
   items: number;
   payUrl: string;
   receiptsSent: number;
-}
-
-function parse<T>(body: string): T | undefined {
-  try {
-    return JSON.parse(body) as T;
-  } catch {
-    return undefined;
-  }
 }
 
 const post = (ctx: LabContext, path: string, body: unknown) => httpRequest(ctx.url, { method: 'POST', path, body }, { agent: ctx.agent });
@@ -59,10 +51,10 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
     } else if (method === 'POST' && path.endsWith('/checkout')) {
       const { first, second, firstQuantity } = basketOf(n);
       const total = productRecord(first)!.price * firstQuantity + productRecord(second)!.price;
-      const order = parse<OrderAnswer>(answer.body);
+      const order = jsonBody<OrderAnswer>(answer.body);
       tally.check(TOTALS, answer.status === 201 && order?.total === total && order.status === 'awaiting payment', () => `checking out ${firstQuantity} × ${first} + 1 × ${second} answered ${answer.status} ${answer.body.slice(0, 80)}; the total is ${total} cents.`);
     } else if (method === 'GET' && path.startsWith('/orders/')) {
-      const order = parse<OrderAnswer>(answer.body);
+      const order = jsonBody<OrderAnswer>(answer.body);
       tally.check(UNPAID, order?.status === 'awaiting payment', () => `${path.slice('/orders/'.length)} was never paid for, yet GET ${path} answered status '${order?.status ?? answer.status}': another order's webhook paid it.`);
     }
   };
@@ -86,7 +78,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
         if ((outcome.then === 'paid' || outcome.then === 'payment failed') && outcome.orderId) {
           const answer = await get(ctx, `/orders/${outcome.orderId}`);
           count(answer);
-          const order = parse<OrderAnswer>(answer.body);
+          const order = jsonBody<OrderAnswer>(answer.body);
           const receipts = outcome.then === 'paid' ? 1 : 0;
           tally.check(OWN_PAYMENT, order?.status === outcome.then && order.receiptsSent === receipts, () => `the provider called back '${outcome.then === 'paid' ? 'paid' : 'failed'}' for ${outcome.orderId}, yet GET /orders/${outcome.orderId} answered status '${order?.status ?? answer.status}' with ${order?.receiptsSent ?? '?'} receipt(s): the callback went to another order, or nowhere.`);
         }
@@ -120,7 +112,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
       await post(ctx, `/carts/${cart}/items`, { productId: productIdAt(1), quantity: 2 });
       await post(ctx, `/carts/${cart}/items`, { productId: productIdAt(2), quantity: 1 });
       const answer = await post(ctx, `/carts/${cart}/checkout`, {});
-      return answer.status === 201 ? parse<OrderAnswer>(answer.body) : undefined;
+      return answer.status === 201 ? jsonBody<OrderAnswer>(answer.body) : undefined;
     };
 
     const crossed = await functionalCheck("one order's webhook never pays another order", async () => {
@@ -129,7 +121,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
       if (!a || !b) return { passed: false, detail: 'two orders could not be placed, so none could be paid.' };
       // B pays first: a listener that takes the first payment it hears (bus.once) would mark A paid.
       await post(ctx, '/webhooks/payments', { orderId: b.id, status: 'paid' });
-      const [orderA, orderB] = await Promise.all([a, b].map(async (order) => parse<OrderAnswer>((await get(ctx, `/orders/${order.id}`)).body)));
+      const [orderA, orderB] = await Promise.all([a, b].map(async (order) => jsonBody<OrderAnswer>((await get(ctx, `/orders/${order.id}`)).body)));
       const passed = orderB?.status === 'paid' && orderA?.status === 'awaiting payment';
       return {
         passed,
@@ -155,7 +147,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
       if (!placed) return { passed: false, detail: 'no order could be placed, so none could be paid.' };
       const first = await post(ctx, '/webhooks/payments', { orderId: placed.id, status: 'paid' });
       await post(ctx, '/webhooks/payments', { orderId: placed.id, status: 'paid' });
-      const order = parse<OrderAnswer>((await get(ctx, `/orders/${placed.id}`)).body);
+      const order = jsonBody<OrderAnswer>((await get(ctx, `/orders/${placed.id}`)).body);
       const passed = first.status === 200 && order?.status === 'paid' && order.receiptsSent === 1;
       return {
         passed,
@@ -169,7 +161,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
       const order = await placeOrder();
       if (!order) return { passed: false, detail: 'no order could be placed.' };
       const callback = await post(ctx, '/webhooks/payments', { orderId: order.id, status: 'failed' });
-      const after = parse<OrderAnswer>((await get(ctx, `/orders/${order.id}`)).body);
+      const after = jsonBody<OrderAnswer>((await get(ctx, `/orders/${order.id}`)).body);
       const unknown = await post(ctx, '/webhooks/payments', { orderId: 'o-no-such-order', status: 'paid' });
       const passed = callback.status === 200 && after?.status === 'payment failed' && after.receiptsSent === 0 && unknown.status === 404;
       return {
@@ -187,7 +179,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
         await get(ctx, '/health');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      const answer = parse<{ requests: number; at: number }>((await get(ctx, '/stats')).body);
+      const answer = jsonBody<{ requests: number; at: number }>((await get(ctx, '/stats')).body);
       const age = Date.now() - (answer?.at ?? 0);
       const passed = (answer?.requests ?? 0) > 0 && age < statsEveryMs * 3;
       return {
