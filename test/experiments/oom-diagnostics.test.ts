@@ -37,13 +37,16 @@ test('to write the snapshot Node may raise the heap limit, and the process grows
     raisedTo: number | false;
     heapUsedOfCapWhenRaised: [number, number] | null;
   };
-  const { heapSizeLimitMiB, raisedLimitMiB, highestHeapUsedOfCap } = result.nearLimitSnapshot;
+  const { heapSizeLimitMiB, raisedLimitMiB, highestHeapUsedMiB, highestHeapUsedOfCap } = result.nearLimitSnapshot;
   if (raisedTo === false || raisedLimitMiB === null) {
     if (raisedTo === false) assert.equal(raisedLimitMiB, null, `limit ${heapSizeLimitMiB} MiB was raised to ${raisedLimitMiB}`);
-    assert.ok(highestHeapUsedOfCap <= 1.15, `heapUsed reached ${highestHeapUsedOfCap} times the cap without a raised limit`);
+    // A run that kept its limit died within it. The limit includes the young generation's reserve
+    // (192 MiB on Node 24), so heapUsed may pass the 64 MiB cap itself.
+    assert.ok(highestHeapUsedMiB <= heapSizeLimitMiB, `heapUsed reached ${highestHeapUsedMiB} MiB under a limit of ${heapSizeLimitMiB} MiB that was never raised`);
     return;
   }
   assert.equal(raisedLimitMiB, raisedTo, `limit ${heapSizeLimitMiB} MiB, raised to ${raisedLimitMiB}`);
+  assert.ok(highestHeapUsedMiB <= raisedLimitMiB, `heapUsed reached ${highestHeapUsedMiB} MiB, past the raised limit of ${raisedLimitMiB} MiB`);
   const [low, high] = heapUsedOfCapWhenRaised!;
   assert.ok(highestHeapUsedOfCap >= low && highestHeapUsedOfCap <= high, `heapUsed reached ${highestHeapUsedOfCap} times the 64 MB cap, expected ${low} to ${high}`);
 });
