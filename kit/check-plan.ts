@@ -52,12 +52,13 @@ export interface LabCheck {
   about?: Record<string, string>;
   /** Operations per round: sized so one round's retention at 200 B per operation clears the lab's round-to-round noise. */
   roundSize: number;
-  /** Rounds driven before measuring: lazy initialisation and bounded structures filling up happen here. */
-  warmupRounds: number;
-  /** Most measured rounds when the trend stays undecided: the check's time budget. */
-  maxRounds: number;
+  /** Rounds driven before measuring: lazy initialisation and bounded structures filling up happen here (default 2). */
+  warmupRounds?: number;
+  /** Most measured rounds when the trend stays undecided: the check's time budget (default 14). */
+  maxRounds?: number;
   series: SeriesName;
-  counters: CounterSignal[];
+  /** Exact counters that betray this lab's leak on their own (default: none, the memory trend decides). */
+  counters?: CounterSignal[];
   /**
    * How one operation shows inside the server: an HTTP 'request' (of this method, on a path that
    * matches this pattern) or a websocket 'upgrade'. The bench injects a known leak per operation
@@ -72,6 +73,17 @@ export interface LabCheck {
   settleMs?: number;
   /** Start a run against a listening lab. */
   start(ctx: LabContext): Promise<LabRun>;
+}
+
+/** A plan with its defaults filled in: what the checker runs. */
+export type CheckPlan = LabCheck & Required<Pick<LabCheck, 'warmupRounds' | 'maxRounds' | 'counters'>>;
+
+/**
+ * Two warm-up rounds fill every lab's bounded structures before measuring; 14 measured rounds bound
+ * how long a check takes when the trend stays undecided, before it says "inconclusive".
+ */
+export function withDefaults(check: LabCheck): CheckPlan {
+  return { ...check, warmupRounds: check.warmupRounds ?? 2, maxRounds: check.maxRounds ?? 14, counters: check.counters ?? [] };
 }
 
 /** Run a functional check, turning an exception (a timeout, a refused connection) into a failed result. */

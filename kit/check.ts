@@ -6,7 +6,7 @@
  * Learner mistakes never throw out of here: they come back as a verdict with status 'error' whose
  * reason names the file. The child process is stopped on every path.
  */
-import type { LabCheck, LabContext, LabRun } from './check-plan.ts';
+import { withDefaults, type CheckPlan, type LabCheck, type LabContext, type LabRun } from './check-plan.ts';
 import { createLabContext, loadCheckPlan } from './check-plans.ts';
 import { LabError, isLabError } from './errors.ts';
 import { displayPath, startLab, type LabProcess } from './lab-process.ts';
@@ -45,11 +45,11 @@ export interface CheckOptions {
 }
 
 /** The plan and the unit of load for a lab id, from the course (or as the caller gave them). */
-async function planFor(options: CheckOptions): Promise<{ check: LabCheck; operation: string } | undefined> {
-  if (options.check) return { check: options.check, operation: options.operation ?? 'operation' };
+async function planFor(options: CheckOptions): Promise<{ check: CheckPlan; operation: string } | undefined> {
+  if (options.check) return { check: withDefaults(options.check), operation: options.operation ?? 'operation' };
   try {
     const lab = findLab(loadCourse(), options.target.labId);
-    return { check: await loadCheckPlan(lab.dir), operation: lab.operation };
+    return { check: withDefaults(await loadCheckPlan(lab.dir)), operation: lab.operation };
   } catch {
     return undefined;
   }
@@ -126,7 +126,7 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
  * Warm-up rounds, then measured rounds, each followed by a forced GC and a sample, until the
  * memory trend is decided or an exact counter already shows the leak; at most `maxRounds`.
  */
-async function driveRounds(lab: LabProcess, run: LabRun, check: LabCheck, operation: string, options: CheckOptions): Promise<RoundRecord[]> {
+async function driveRounds(lab: LabProcess, run: LabRun, check: CheckPlan, operation: string, options: CheckOptions): Promise<RoundRecord[]> {
   const rounds: RoundRecord[] = [];
   const expected = check.warmupRounds + 1 + MIN_INCREMENTS;
   let ops = 0;
@@ -156,7 +156,7 @@ async function driveRounds(lab: LabProcess, run: LabRun, check: LabCheck, operat
 }
 
 /** One round of load; a server that stops answering is an error, a crashed one says why it crashed. */
-async function runLoad(lab: LabProcess, run: LabRun, check: LabCheck, operation: string, options: CheckOptions): Promise<number> {
+async function runLoad(lab: LabProcess, run: LabRun, check: CheckPlan, operation: string, options: CheckOptions): Promise<number> {
   const signal = options.signal;
   const result: LoadResult = await until(lab, signal, run.round(check.roundSize));
   if (result.failed > result.sent * TOLERATED_FAILURES) {

@@ -8,7 +8,7 @@
  * The feature: a repeat within the TTL skips the database, a record past the TTL is read again.
  */
 import type http from 'node:http';
-import { functionalCheck, LoadTally, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
+import { functionalCheck, LoadTally, simpleRun, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
 import { httpRequest, runCounted } from '../../kit/load/index.ts';
 import { tunables } from './config.ts';
 import { userRecord } from './db.ts';
@@ -96,7 +96,7 @@ function startRun(ctx: LabContext): LabRun {
     return [...tally.results(), cached, expires];
   };
 
-  return { round, verify, close: () => undefined };
+  return simpleRun(round, verify);
 }
 
 const check: LabCheck = {
@@ -107,9 +107,7 @@ const check: LabCheck = {
   roundSize: 200,
   // Two rounds fill a 200-entry cache (and the TTL sweeps start) before measuring.
   warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects',
-  counters: [],
   recognise: { event: 'request', method: 'GET', path: '^/user/' },
   start: async (ctx) => startRun(ctx),
 };

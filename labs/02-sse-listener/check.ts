@@ -117,8 +117,6 @@ const check: LabCheck = {
   // A kept response with its request and socket is several KiB; 90 connections a round also make
   // a 200 B leak 18 KiB a round, well above the round-to-round wobble.
   roundSize: 90,
-  warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects',
   counters: [{ label: "'update' listeners on the bus", read: (sample) => sample.gauges.busListeners ?? Number.NaN }],
   recognise: { event: 'request', method: 'GET', path: '^/events' },

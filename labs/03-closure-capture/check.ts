@@ -6,7 +6,7 @@
  * changed; a lookup answers the newest table's price. The leaky server keeps every previous price
  * table alive through a closure context shared with the live `lookup`: ~40 KiB per refresh.
  */
-import { functionalCheck, LoadTally, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
+import { functionalCheck, LoadTally, simpleRun, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
 import { httpRequest, jsonBody, runCounted } from '../../kit/load/index.ts';
 import { priceAt, SKU_COUNT, skuAt } from './catalog.ts';
 
@@ -94,7 +94,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
     return [...tally.results(), summary];
   };
 
-  return { round, verify, close: () => undefined };
+  return simpleRun(round, verify);
 }
 
 const check: LabCheck = {
@@ -102,12 +102,9 @@ const check: LabCheck = {
   // A refresh drops a ~40 KiB table; 60 of them a round make a 200 B leak 12 KiB a round, above
   // the few KiB the readings wobble by.
   roundSize: 60,
-  warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects',
   // No counter: tables counted through WeakRefs made this lab's post-GC readings swing by whole
   // tables (±57 KiB) from round to round; a kept ~40 KiB table per refresh is plain in memory.
-  counters: [],
   recognise: { event: 'request', method: 'POST', path: '^/prices/refresh' },
   start: startRun,
 };

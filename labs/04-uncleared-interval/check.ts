@@ -96,8 +96,6 @@ const check: LabCheck = {
   // A leaked dashboard keeps 10 KiB of readings plus its socket; 45 connections a round make a
   // 200 B leak 9 KiB a round.
   roundSize: 45,
-  warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects + arrayBuffers',
   counters: [
     { label: 'active timers (setInterval/setTimeout)', read: (sample) => sample.activeResources.Timeout ?? 0 },

@@ -9,7 +9,7 @@
  * thumbnail succeeds still leaks on the other paths.
  */
 import http from 'node:http';
-import { functionalCheck, LoadTally, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
+import { functionalCheck, LoadTally, simpleRun, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
 import { httpRequest, runCounted } from '../../kit/load/index.ts';
 import { decodePgm, encodePgm, gradientPgm, MAX_UPLOAD_BYTES, shrink } from './thumbnails.ts';
 
@@ -185,15 +185,13 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
     return [...tally.results(), progress];
   };
 
-  return { round, verify, close: () => undefined };
+  return simpleRun(round, verify);
 }
 
 const check: LabCheck = {
   env: {},
   // A kept upload is 48 KiB; 60 uploads a round also make a 200 B leak 12 KiB a round.
   roundSize: 60,
-  warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects + arrayBuffers',
   counters: [
     {

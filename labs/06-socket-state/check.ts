@@ -219,8 +219,6 @@ const check: LabCheck = {
   // A kept presence is 8 KiB of trail plus its entry; 45 connections a round make a 200 B leak
   // 9 KiB a round, against readings that wobble by a few KiB (up to ~100 KiB on a busy machine).
   roundSize: 45,
-  warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects + arrayBuffers',
   counters: [{ label: 'presences still alive after GC', read: (sample) => sample.gauges.presencesAlive ?? Number.NaN }],
   recognise: { event: 'upgrade' },

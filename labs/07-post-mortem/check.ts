@@ -7,7 +7,7 @@
  * an order nobody paid for stays unpaid. The verdict judges post-GC heap objects per request and
  * names no mechanism: finding the cause is the learner's job.
  */
-import { functionalCheck, LoadTally, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
+import { functionalCheck, LoadTally, simpleRun, type LabCheck, type LabContext, type LabRun } from '../../kit/check-plan.ts';
 import { httpRequest, jsonBody, runPool, type LoadResult } from '../../kit/load/index.ts';
 import { emptyResult } from '../../kit/load/pool.ts';
 import { PRODUCT_COUNT, productIdAt, productRecord } from './catalog.ts';
@@ -192,7 +192,7 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
     return [...tally.results(), products, crossed, checkoutTwice, paidTwice, failed, stats];
   };
 
-  return { round, verify, close: () => undefined };
+  return simpleRun(round, verify);
 }
 
 const check: LabCheck = {
@@ -202,10 +202,7 @@ const check: LabCheck = {
   // An unpaid order's listener keeps its ~8 KiB invoice; 200 requests a round also make a 200 B
   // leak 40 KiB a round, far above the few KiB the readings wobble by.
   roundSize: 200,
-  warmupRounds: 2,
-  maxRounds: 14,
   series: 'heap objects',
-  counters: [],
   recognise: { event: 'request' },
   start: startRun,
 };

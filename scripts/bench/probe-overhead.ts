@@ -11,13 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startLab } from '../../kit/lab-process.ts';
 import { httpRequest, keepAliveAgent, runHttpLoad } from '../../kit/load/index.ts';
 import { median } from '../../kit/verdict/index.ts';
+import { freePort } from '../../test/hub-e2e/free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -54,17 +54,6 @@ export interface ProbeOverheadResult {
   /** The same share from wall-clock throughput (noisy when other programs share the cores). */
   keptWall: number;
   samplesTaken: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 }
 
 /** The same node flags as startLab, minus the probe. */

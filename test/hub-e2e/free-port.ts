@@ -1,4 +1,4 @@
-/** A port nothing listens on right now, for a hub the browser suites start themselves. */
+/** A port nothing listens on right now, for a hub the browser suites start themselves (and the bench's own lab runs). */
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
