@@ -354,7 +354,28 @@ test('a figure that differs between Node lines shows the figure of each line', a
   for (const version of ['20.20.2', '22.23.5', '24.22.3', '26.12.1']) await expect(row).toContainText(`Node ${version}`);
 });
 
-test('screenshots of key pages, light and dark', async ({ page }) => {
+/** Relative luminance (0 black, 1 white) of a computed CSS colour such as "rgb(23, 24, 28)". */
+function luminance(cssColour: string): number {
+  const [r, g, b] = (cssColour.match(/[\d.]+/g) ?? []).slice(0, 3).map((channel) => {
+    const c = Number(channel) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** The page's own background and its title's colour, as a reader sees them. */
+async function titleContrast(page: Page): Promise<{ background: number; title: number }> {
+  const colours = await page.evaluate(() => {
+    const title = document.querySelector('main h1') ?? document.querySelector('h1');
+    return { background: getComputedStyle(document.body).backgroundColor, title: title ? getComputedStyle(title).color : '' };
+  });
+  return { background: luminance(colours.background), title: luminance(colours.title) };
+}
+
+// The screenshots are kept in output/screenshots/ for a person to look at; the test asserts what
+// a reader would check first on each: a title, readable in both themes, and no sideways scrolling
+// on a phone.
+test('key pages show their title in light and dark, and fit a phone without scrolling sideways', async ({ page }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });
   const keyPages: Array<[string, string]> = [
@@ -370,15 +391,28 @@ test('screenshots of key pages, light and dark', async ({ page }) => {
   ];
   for (const [name, url] of keyPages) {
     await page.goto(url);
+    await expect(page.locator('h1').first(), url).toBeVisible();
+    const { background, title } = await titleContrast(page);
+    expect(background, `${url}: a light page in the light theme`).toBeGreaterThan(0.7);
+    expect(title, `${url}: a dark title on it`).toBeLessThan(0.3);
     await page.screenshot({ path: shot(name), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'dark' });
   for (const [name, url] of [['reachability-dark', '/how-v8-works/reachability/'], ['cause-timers-dark', '/causes/timers/']] as const) {
     await page.goto(url);
+    const { background, title } = await titleContrast(page);
+    expect(background, `${url}: a dark page in the dark theme`).toBeLessThan(0.1);
+    expect(title, `${url}: a light title on it`).toBeGreaterThan(0.5);
     await page.screenshot({ path: shot(name), fullPage: true });
   }
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: 'light' });
+  for (const url of ['/causes/unbounded-cache/', '/labs/01-unbounded-cache/', '/how-v8-works/memory-numbers/']) {
+    await page.goto(url);
+    await expect(page.locator('h1').first(), url).toBeInViewport();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${url} is ${overflow} px wider than a 390 px phone`).toBeLessThanOrEqual(0);
+  }
   await page.goto('/causes/unbounded-cache/');
   await page.screenshot({ path: shot('cause-unbounded-cache-mobile'), fullPage: true });
 });
