@@ -94,9 +94,12 @@ function operationsToDie(root: string, id: string): number {
   type Figure = { value?: unknown; byNode?: Record<string, { value?: unknown }> };
   const figure = (JSON.parse(readFileSync(path.join(root, 'site', 'data', 'measured.json'), 'utf8')) as Record<string, Figure>)[id];
   if (!figure) throw new Error(`labs/course.json names "${id}" for a crash run, and site/data/measured.json has no such figure`);
-  const here = figure.byNode?.[NODE_LINE]?.value ?? figure.value;
-  if (typeof here === 'number') return here;
-  const lines = Object.values(figure.byNode ?? {}).map((line) => line.value).filter((value): value is number => typeof value === 'number');
+  // A figure is a count, or a [earliest, latest] range (whether V8 raises the limit to write its
+  // snapshot varies between runs): the run is sized for the latest.
+  const latest = (value: unknown) => (typeof value === 'number' ? value : Array.isArray(value) && typeof value[1] === 'number' ? value[1] : undefined);
+  const here = latest(figure.byNode?.[NODE_LINE]?.value ?? figure.value);
+  if (here !== undefined) return here;
+  const lines = Object.values(figure.byNode ?? {}).map((line) => latest(line.value)).filter((value): value is number => value !== undefined);
   if (lines.length === 0) throw new Error(`site/data/measured.json "${id}" gives no number of operations`);
   return Math.max(...lines);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { measured, measuredNumber, measuredRange, runExperiment, unmeasuredHere } from './run-experiment.ts';
+import { measured, measuredRange, runExperiment, unmeasuredHere } from './run-experiment.ts';
 
 interface Result {
   keptPerRequest: number;
@@ -40,7 +40,8 @@ test('V8 writes the snapshot near the limit after about the same number of reque
 test('the shop dies of out-of-memory, sooner or later after the snapshot depending on the line (lab07-died-after)', { skip: notSlow || unmeasuredHere('lab07-died-after') }, () => {
   const died = result.untilItDies!;
   assert.equal(died.exit.reason, 'out of memory');
-  // How far the shop gets after the snapshot varies between runs: within a third of the measured count.
-  const expected = measuredNumber('lab07-died-after');
-  assert.ok(Math.abs(died.requests - expected) <= expected / 3, `died after ${died.requests} requests, measured ${expected}`);
+  // Right after the snapshot, or much later where Node raised the limit to write it: which one
+  // varies between runs. The latest death seen may be passed by a third, not more.
+  const [earliest, latest] = measuredRange('lab07-died-after');
+  assert.ok(died.requests >= earliest && died.requests <= latest + latest / 3, `died after ${died.requests} requests, measured ${earliest} to ${latest}`);
 });

@@ -50,9 +50,9 @@ test('lab 07 runs until it dies, and the snapshot near the heap limit names the 
 
   // Run until it dies: progress counts requests and seconds, then the crash alert says why.
   // The button names what this Node line took when measured (site/data/measured.json).
-  await panel.getByRole('button', { name: /^Run until it dies \(about [\d,]+ requests\)$/ }).click();
+  await panel.getByRole('button', { name: /^Run until it dies \(up to about [\d,]+ requests\)$/ }).click();
   const progress = panel.locator('[data-part="progress-text"]');
-  await expect(progress).toContainText(/requests in \d+ s, running until it runs out of memory \(after about [\d,]+ requests on Node \d+\)/, { timeout: 30_000 });
+  await expect(progress).toContainText(/requests in \d+ s, running until it runs out of memory \(measured on Node \d+: dead by about [\d,]+ requests\)/, { timeout: 30_000 });
   await panel.locator('[data-part="chart"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'hub-07-1-running-to-death.png') });
   await expect(panel).toHaveAttribute('data-learner', 'crashed', { timeout: 480_000 });

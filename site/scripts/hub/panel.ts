@@ -292,7 +292,7 @@ class PanelController {
       const about = p.aboutOps ?? crash?.aboutOps ?? 0;
       this.showProgress(
         `${WHO[p.variant]}: ${count(p.done, this.lab.operation)} in ${seconds} s, running until it runs out of memory` +
-          (about > 0 ? ` (after about ${count(roundOps(about), this.lab.operation)} on ${crash?.nodeLine ?? 'this Node'})` : '') +
+          (about > 0 ? ` (measured on ${crash?.nodeLine ?? 'this Node'}: dead by about ${count(roundOps(about), this.lab.operation)})` : '') +
           (p.snapshotWritten ? '. V8 has written its snapshot near the heap limit: now it collects garbage in vain until it gives up' : ''),
         about > 0 ? Math.min(0.95, p.done / about) : 0,
       );
@@ -311,7 +311,7 @@ class PanelController {
         .map((n) => `<button type="button" data-action="load" data-count="${n}" aria-label="${text(count(n, this.lab.operation))}">${n.toLocaleString('en-US')}</button>`)
         .join('') +
       (crash
-        ? ` <button type="button" data-action="run-to-crash" title="Drives the workload without pause until the server dies of its ${crash.heapMb} MiB heap cap">Run until it dies (about ${text(count(roundOps(crash.aboutOps), this.lab.operation))})</button>`
+        ? ` <button type="button" data-action="run-to-crash" title="Drives the workload without pause until the server dies of its ${crash.heapMb} MiB heap cap">Run until it dies (up to about ${text(count(roundOps(crash.aboutOps), this.lab.operation))})</button>`
         : '');
   }
 
