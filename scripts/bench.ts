@@ -294,8 +294,10 @@ async function benchNodeLines(lines: string[]): Promise<void> {
   }
   console.log('\nSide by side');
   const column = (text: string) => text.padEnd(16);
-  console.log(`  ${''.padEnd(30)}${reports.map((r) => column(r.node)).join('')}`);
-  const row = (label: string, cell: (r: BenchReport) => string) => console.log(`  ${label.padEnd(30)}${reports.map((r) => column(cell(r))).join('')}`);
+  // Wide enough for the longest label ("caught every time · 04-uncleared-interval"), plus a gap.
+  const labelWidth = 2 + Math.max(24, ...(reports[0]?.perLab ?? []).map((l) => `caught every time · ${l.labId}`.length));
+  console.log(`  ${''.padEnd(labelWidth)}${reports.map((r) => column(r.node)).join('')}`);
+  const row = (label: string, cell: (r: BenchReport) => string) => console.log(`  ${label.padEnd(labelWidth)}${reports.map((r) => column(cell(r))).join('')}`);
   row('wrong verdicts', (r) => `${r.wrong} of ${r.checks}`);
   row('inconclusive', (r) => `${r.inconclusive}`);
   for (const labId of reports[0]?.perLab.map((l) => l.labId) ?? []) row(`median s · ${labId}`, (r) => seconds(r.perLab.find((l) => l.labId === labId)?.medianMs ?? Number.NaN));
