@@ -18,7 +18,7 @@ const SLABS = 200;
 /** Unpooled small Buffers are a few hundred bytes each: many of them, so the heap's own noise averages out. */
 const UNPOOLED = 20_000;
 
-/** Post-GC heapUsed + arrayBuffers growth while what `build` returns stays reachable. */
+/** Post-GC growth of heapUsed + arrayBuffers (or of arrayBuffers `only`) while what `build` returns stays reachable. */
 async function retainedBytes(build: () => unknown, only?: 'arrayBuffers'): Promise<number> {
   const read = () => {
     const { heapUsed, arrayBuffers } = process.memoryUsage();
