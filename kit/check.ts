@@ -13,12 +13,19 @@ import { displayPath, startLab, type LabProcess } from './lab-process.ts';
 import type { LoadResult } from './load/index.ts';
 import { findLab, loadCourse } from './manifest.ts';
 import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
-import { decide, errorVerdict, judgeCounter, measuredOps, memoryTrend, MIN_INCREMENTS } from './verdict/index.ts';
+import { decide, errorVerdict, judgeCounter, measuredOps, memoryTrend, MIN_INCREMENTS, releasedAfterLoad } from './verdict/index.ts';
 
 /** Extra forced GCs before the first measured sample, so V8's post-start clean-up is behind it. */
 const SETTLING_GCS = 6;
 /** Failed operations tolerated in a round before the server counts as not answering. */
 const TOLERATED_FAILURES = 0.05;
+/**
+ * After the load, how long a leak must stay before it is called one: memory or counters freed on
+ * a timer within this time (a grace period after a client leaves, a short expiry) are held, not
+ * kept. Only a check that still sees a leak waits; it reads again (GC first) every poll.
+ */
+export const RELEASE_WAIT_MS = 3000;
+const RELEASE_POLL_MS = 500;
 
 export interface CheckOptions {
   target: LabTarget;
@@ -91,8 +98,8 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     const rounds = await driveRounds(lab, run, check, operation, options);
     const functional = await until(lab, options.signal, run.verify());
     const first = rounds.find((round) => round.measured)!.sample;
-    // Counters are read once more at the very end, after a settle: what is still there now stays.
-    const last = await until(lab, options.signal, lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) }));
+    const afterLoad = await until(lab, options.signal, readAfterLoad(lab, check, rounds, options.signal));
+    const last = afterLoad.samples[afterLoad.samples.length - 1]!;
     return decide({
       labId: target.labId,
       entry: target.entry,
@@ -100,6 +107,7 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
       series: check.series,
       rounds,
       mechanism: check.counters.map((signal) => ({ label: signal.label, before: signal.read(first), after: signal.read(last) })),
+      afterLoad,
       functional,
       durationMs: Date.now() - started,
       hintCommand,
@@ -153,6 +161,26 @@ async function driveRounds(lab: LabProcess, run: LabRun, check: CheckPlan, opera
     if (counterLeak || memoryTrend(rounds, check.series).decision !== 'undecided') break;
   }
   return rounds;
+}
+
+/**
+ * Memory and counters once the load has stopped (after a settle). While they still show a leak,
+ * read again every RELEASE_POLL_MS, up to RELEASE_WAIT_MS: what a timer frees goes; a leak stays.
+ */
+async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number }> {
+  const started = Date.now();
+  const first = rounds.find((round) => round.measured)!.sample;
+  const trend = memoryTrend(rounds, check.series);
+  const ops = measuredOps(rounds);
+  const samples = [await lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) })];
+  const stillLeaking = () =>
+    check.counters.some((signal) => judgeCounter(signal.label, signal.read(first), signal.read(samples[samples.length - 1]!), ops).leaking) ||
+    (trend.decision === 'leak' && releasedAfterLoad(rounds, check.series, trend, samples) === undefined);
+  while (stillLeaking() && Date.now() - started < RELEASE_WAIT_MS && !signal?.aborted && !lab.failed) {
+    await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
+    samples.push(await lab.sample(true, { settleMs: check.settleMs }));
+  }
+  return { samples, waitedMs: Date.now() - started };
 }
 
 /** One round of load; a server that stops answering is an error, a crashed one says why it crashed. */

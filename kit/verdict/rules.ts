@@ -9,11 +9,16 @@
  * - features: a "fix" that deletes or breaks the feature is broken, however flat its memory.
  * Then one place combines them: a leak from any rule, else a broken feature, else undecided memory
  * (inconclusive), else a pass. A leak never hides a broken feature: both are reported.
+ *
+ * A leak is what stays. Memory a server holds for a while and then frees on a timer (a grace
+ * period after a client leaves, a short expiry) grows through a check that is shorter than the
+ * hold, exactly like a leak; the reading taken after the load stopped (kit/check.ts waits for it)
+ * tells them apart: if it came back to where the measured rounds started, it was held, not kept.
  */
-import type { Finding, FunctionalResult, MechanismEvidence, RoundRecord, Verdict, VerdictStatus } from '../types.ts';
+import type { Finding, FunctionalResult, MechanismEvidence, ProbeSample, RoundRecord, Verdict, VerdictStatus } from '../types.ts';
 import { seriesValue, type SeriesName } from './series.ts';
-import { judgeTrend, type TrendFinding } from './trend.ts';
-import { allFeaturesSentence, counterSentence, featureSentence, heapAloneSentence, memorySentence, nextStep } from './wording.ts';
+import { CONFIDENCE_Z, FLAT_AT_MOST, judgeTrend, type TrendFinding } from './trend.ts';
+import { allFeaturesSentence, counterSentence, featureSentence, heapAloneSentence, heldSentence, memorySentence, nextStep } from './wording.ts';
 
 /** A counter leaks when it grew by more than this many... */
 export const COUNTER_MIN_DELTA = 2;
@@ -32,6 +37,22 @@ export function judgeCounter(label: string, before: number, after: number, ops: 
   return { label, before, after, perOp, leaking: delta > COUNTER_MIN_DELTA && perOp > COUNTER_MIN_PER_OP };
 }
 
+/**
+ * Bytes still kept after the load stopped, when a leaking trend came back down: the last reading
+ * after the load less the first measured one (and less the one-off growth the trend already left
+ * out). It counts as come back when the last two readings after the load both kept no more than a
+ * correct fix keeps over the same operations (two, so one low reading cannot excuse a leak);
+ * else undefined.
+ */
+export function releasedAfterLoad(rounds: readonly RoundRecord[], series: SeriesName, trend: TrendFinding, afterLoad: readonly ProbeSample[]): number | undefined {
+  const first = rounds.find((round) => round.measured);
+  const ops = measuredOps(rounds);
+  if (!first || ops <= 0 || afterLoad.length < 2) return undefined;
+  const oneOff = trend.steps.reduce((sum, step) => sum + step, 0) + (trend.settled?.bytes ?? 0);
+  const kept = afterLoad.slice(-2).map((sample) => seriesValue(series, sample) - seriesValue(series, first.sample) - oneOff);
+  return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
+}
+
 /** Operations between the first and the last measured round. */
 export function measuredOps(rounds: readonly RoundRecord[]): number {
   const measured = rounds.filter((round) => round.measured);
@@ -47,6 +68,8 @@ export interface VerdictInput {
   rounds: RoundRecord[];
   /** Counters read at the first measured round and after the load stopped. */
   mechanism: Array<{ label: string; before: number; after: number }>;
+  /** The readings after the load stopped (the last is the final one), and how long the checker waited for held memory to go. */
+  afterLoad?: { samples: ProbeSample[]; waitedMs: number };
   functional: FunctionalResult[];
   durationMs: number;
   /** The command that gives the next hint, e.g. 'leaklab hint 01'. */
@@ -62,14 +85,20 @@ export function decide(input: VerdictInput): Verdict {
   const counterOps = measuredOps(input.rounds);
   const counters = input.mechanism.map((m) => judgeCounter(m.label, m.before, m.after, counterOps));
 
-  const memory: Finding[] = [{ rule: 'memory', outcome: trend.decision === 'leak' ? 'leak' : trend.decision === 'flat' ? 'not-leak' : 'undecided', sentence: memorySentence(trend, input.series, op) }];
-  if (trend.decision === 'leak' && input.series !== 'heap objects') {
+  const released = trend.decision === 'leak' && input.afterLoad ? releasedAfterLoad(input.rounds, input.series, trend, input.afterLoad.samples) : undefined;
+  const memoryLeaks = trend.decision === 'leak' && released === undefined;
+  const memory: Finding[] = [
+    released !== undefined
+      ? { rule: 'memory', outcome: 'not-leak', sentence: heldSentence(trend, input.series, op, released, counterOps, input.afterLoad!.waitedMs) }
+      : { rule: 'memory', outcome: trend.decision === 'leak' ? 'leak' : trend.decision === 'flat' ? 'not-leak' : 'undecided', sentence: memorySentence(trend, input.series, op) },
+  ];
+  if (memoryLeaks && input.series !== 'heap objects') {
     memory.push({ rule: 'memory', outcome: 'leak', sentence: heapAloneSentence(memoryTrend(input.rounds, 'heap objects'), op) });
   }
-  const counterFindings: Finding[] = counters.map((m) => ({ rule: 'counter', outcome: m.leaking ? 'leak' : 'not-leak', sentence: counterSentence(m, counterOps, op) }));
+  const counterFindings: Finding[] = counters.map((m) => ({ rule: 'counter', outcome: m.leaking ? 'leak' : 'not-leak', sentence: counterSentence(m, counterOps, op, input.afterLoad?.waitedMs) }));
   const featureFindings: Finding[] = input.functional.map((check) => ({ rule: 'feature', outcome: check.passed ? 'works' : 'broken', sentence: featureSentence(check) }));
 
-  const leaking = counters.some((m) => m.leaking) || trend.decision === 'leak';
+  const leaking = counters.some((m) => m.leaking) || memoryLeaks;
   const broken = input.functional.some((check) => !check.passed);
   const status: VerdictStatus = leaking ? 'leak' : broken ? 'broken' : trend.decision === 'undecided' ? 'inconclusive' : 'pass';
 
@@ -87,8 +116,9 @@ export function decide(input: VerdictInput): Verdict {
     entry: input.entry,
     status,
     operation: op,
-    bytesPerOp: Math.round(trend.bytesPerOp),
-    marginPerOp: Number.isFinite(trend.marginPerOp) ? Math.round(trend.marginPerOp) : 0,
+    // Held and released: what stayed is the figure, not how fast it grew while held.
+    bytesPerOp: Math.round(released !== undefined ? released / counterOps : trend.bytesPerOp),
+    marginPerOp: released !== undefined ? Math.round((CONFIDENCE_Z * trend.noiseBytes) / counterOps) : Number.isFinite(trend.marginPerOp) ? Math.round(trend.marginPerOp) : 0,
     series: input.series,
     windowOps: trend.windowOps,
     growthBytes: Math.round(trend.growthBytes),

@@ -35,6 +35,15 @@ export function memorySentence(trend: TrendFinding, series: string, operation: s
   }
 }
 
+/** Memory that grew like a leak while the load ran, and came back after it stopped. */
+export function heldSentence(trend: TrendFinding, series: string, operation: string, keptBytes: number, ops: number, waitedMs: number): string {
+  return (
+    `Post-GC ${series} grew by ${perOperation(trend.bytesPerOp, trend.marginPerOp, operation)} while the load ran, ` +
+    `and came back ${afterLoadWords(waitedMs, true)}: ${formatBytes(Math.max(keptBytes, 0))} kept over ${count(ops, operation)}. ` +
+    `Held for a while and then freed (a grace period, a short expiry), which is bounded, not a leak.`
+  );
+}
+
 /** When the judged series includes arrayBuffers: what the heap alone would have said. */
 export function heapAloneSentence(heapOnly: TrendFinding, operation: string): string {
   const figures = perOperation(heapOnly.bytesPerOp, heapOnly.marginPerOp, operation);
@@ -43,11 +52,17 @@ export function heapAloneSentence(heapOnly: TrendFinding, operation: string): st
     : `The heap alone looks flat (${figures}): watching only heapUsed would have missed this leak, which lives outside the JS heap (arrayBuffers).`;
 }
 
-/** An exact counter, worded for whether it leaks. */
-export function counterSentence(m: MechanismEvidence, windowOps: number, operation: string): string {
+/** `within 1.7 s of the load stopping`, or `once the load stopped` for less than a second. */
+function afterLoadWords(waitedMs: number, within: boolean): string {
+  if (waitedMs < 1000) return within ? 'once the load stopped' : 'after the load stopped';
+  return `${within ? 'within ' : ''}${(waitedMs / 1000).toFixed(1)} s ${within ? 'of the load stopping' : 'after the load stopped'}`;
+}
+
+/** An exact counter, worded for whether it leaks (`waitedMs`: how long after the load it was read). */
+export function counterSentence(m: MechanismEvidence, windowOps: number, operation: string, waitedMs = 0): string {
   if (!m.leaking) return `${m.label}: ${m.before} before, ${m.after} after ${count(windowOps, operation)}.`;
   const rate = m.perOp >= 0.95 && m.perOp <= 1.05 ? `one more per ${operation}` : `${m.perOp.toFixed(2)} per ${operation}`;
-  return `${m.label} went from ${m.before} to ${m.after} over ${count(windowOps, operation)}: ${rate}, and they were still there after the load stopped.`;
+  return `${m.label} went from ${m.before} to ${m.after} over ${count(windowOps, operation)}: ${rate}, and they were still there ${afterLoadWords(waitedMs, false)}.`;
 }
 
 /** A feature check, worded. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { RELEASE_WAIT_MS } from '../../kit/check.ts';
 import { EXIT_CODE } from '../../kit/types.ts';
 import { FLAT_AT_MOST, LEAK_AT_LEAST } from '../../kit/verdict/index.ts';
 
@@ -22,4 +23,8 @@ test('the verdict table gives each status its exit code', () => {
   for (const [status, code] of Object.entries(EXIT_CODE)) {
     assert.match(page, new RegExp(`\\| \`${status}\` \\|[^\\n]*\\| ${code} \\|`), `${status} → ${code}`);
   }
+});
+
+test('the page says how long a leak must stay after the load before it is called one', () => {
+  assert.match(page, new RegExp(`waits up to ${RELEASE_WAIT_MS / 1000} seconds`));
 });

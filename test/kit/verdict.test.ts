@@ -58,7 +58,10 @@ const wobble = (amplitude: number) => (i: number) => Math.round(amplitude * Math
 const working: FunctionalResult[] = [{ name: 'feature works', passed: true, detail: 'it answered.' }];
 const brokenFeature: FunctionalResult[] = [{ name: 'feature works', passed: false, detail: 'it answered 404.' }];
 
-function verdictFor(r: RoundRecord[], extra: { mechanism?: Array<{ label: string; before: number; after: number }>; functional?: FunctionalResult[]; series?: SeriesName } = {}) {
+function verdictFor(
+  r: RoundRecord[],
+  extra: { mechanism?: Array<{ label: string; before: number; after: number }>; functional?: FunctionalResult[]; series?: SeriesName; afterLoad?: { samples: ProbeSample[]; waitedMs: number } } = {},
+) {
   return decide({
     labId: '01-unbounded-cache',
     entry: '/tmp/server.ts',
@@ -66,6 +69,7 @@ function verdictFor(r: RoundRecord[], extra: { mechanism?: Array<{ label: string
     series: extra.series ?? 'heap objects',
     rounds: r,
     mechanism: extra.mechanism ?? [],
+    afterLoad: extra.afterLoad,
     functional: extra.functional ?? working,
     durationMs: 1234,
     hintCommand: 'leaklab hint 01',
@@ -194,6 +198,45 @@ describe('the verdict', () => {
     assert.ok(!noisy.reasons.some((r) => /Flat|memory is kept/.test(r)), noisy.reasons.join('\n'));
     assert.equal(EXIT_CODE[noisy.status], 3);
     assert.match(noisy.next, /check again/);
+  });
+
+  describe('memory held for a while, then freed (a grace period, a short expiry)', () => {
+    // Seen with a lab 02 fix that takes the listener off one second after the stream closes: the
+    // check's rounds are shorter than that, so memory climbed 7 KiB per connection like a leak.
+    const climbing = rounds(series(8, 90, 7 * KiB, wobble(2 * KiB)), 90);
+    const start = 8_000_000;
+    const after = (...values: number[]) => ({ samples: values.map((value) => sample(value)), waitedMs: 1700 });
+
+    it('came back on the two readings after the load: a pass, saying it was held and freed', () => {
+      const verdict = verdictFor(climbing, { afterLoad: after(start + 30 * KiB, start + 2 * KiB) });
+      assert.equal(verdict.status, 'pass', verdict.reasons.join('\n'));
+      assert.match(verdict.reasons[0]!, /grew by 7.0 KiB .* while the load ran, and came back within 1\.7 s of the load stopping: .*not a leak/);
+      assert.ok(verdict.bytesPerOp < FLAT_AT_MOST, `reports what stayed (${verdict.bytesPerOp} B/op), not how fast it grew while held`);
+    });
+
+    it('still there after the load: a leak', () => {
+      const end = climbing[climbing.length - 1]!.sample.heapUsed - 200 * KiB;
+      assert.equal(verdictFor(climbing, { afterLoad: after(end, end) }).status, 'leak');
+      assert.equal(verdictFor(climbing, { afterLoad: after(end) }).status, 'leak', 'with no reading after the load, nothing is excused');
+    });
+
+    it('one low reading after the load does not excuse a leak: both of the last two must be back', () => {
+      const end = climbing[climbing.length - 1]!.sample.heapUsed - 200 * KiB;
+      assert.equal(verdictFor(climbing, { afterLoad: after(end, start) }).status, 'leak');
+      assert.equal(verdictFor(climbing, { afterLoad: after(start, end) }).status, 'leak');
+    });
+
+    it(`back only to within half the smallest leak: ${FLAT_AT_MOST} B per operation over the measured rounds`, () => {
+      const ops = climbing[climbing.length - 1]!.ops - climbing[0]!.ops;
+      assert.equal(verdictFor(climbing, { afterLoad: after(start + FLAT_AT_MOST * ops, start + FLAT_AT_MOST * ops) }).status, 'pass');
+      assert.equal(verdictFor(climbing, { afterLoad: after(start + (FLAT_AT_MOST + 20) * ops, start + (FLAT_AT_MOST + 20) * ops) }).status, 'leak');
+    });
+
+    it('a counter still up after the wait says how long the checker waited', () => {
+      const verdict = verdictFor(climbing, { mechanism: [{ label: 'timers', before: 2, after: 632 }], afterLoad: { samples: [sample(start), sample(start)], waitedMs: 3100 } });
+      assert.equal(verdict.status, 'leak');
+      assert.match(verdict.reasons[0]!, /still there 3\.1 s after the load stopped/);
+    });
   });
 
   it('a listener kept per connection is a leak even when memory looks flat', () => {
