@@ -20,8 +20,8 @@ const SETTLING_GCS = 6;
 /** Failed operations tolerated in a round before the server counts as not answering. */
 const TOLERATED_FAILURES = 0.05;
 /**
- * After the load, how long a leak must stay before it is called one: memory or counters freed on
- * a timer within this time (a grace period after a client leaves, a short expiry) are held, not
+ * After the load stops, how long a leak must stay before it is called one: memory or counters freed
+ * on a timer within this time (a grace period after a client leaves, a short expiry) were held, not
  * kept. Only a check that still sees a leak waits; it reads again (GC first) every poll.
  */
 export const RELEASE_WAIT_MS = 3000;
@@ -96,9 +96,10 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     ctx = createLabContext(lab, { signal: options.signal });
     run = await until(lab, options.signal, check.start(ctx));
     const rounds = await driveRounds(lab, run, check, operation, options);
+    const loadStopped = Date.now();
     const functional = await until(lab, options.signal, run.verify());
     const first = rounds.find((round) => round.measured)!.sample;
-    const afterLoad = await until(lab, options.signal, readAfterLoad(lab, check, rounds, options.signal));
+    const afterLoad = await until(lab, options.signal, readAfterLoad(lab, check, rounds, loadStopped, options.signal));
     const last = afterLoad.samples[afterLoad.samples.length - 1]!;
     return decide({
       labId: target.labId,
@@ -164,11 +165,12 @@ async function driveRounds(lab: LabProcess, run: LabRun, check: CheckPlan, opera
 }
 
 /**
- * Memory and counters once the load has stopped (after a settle). While they still show a leak,
- * read again every RELEASE_POLL_MS, up to RELEASE_WAIT_MS: what a timer frees goes; a leak stays.
+ * Memory and counters once the load has stopped and the feature checks are done (after a settle).
+ * While they still show a leak, read again every RELEASE_POLL_MS until RELEASE_WAIT_MS after the
+ * load stopped: what a timer frees goes; a leak stays. The feature checks already took part of
+ * that time, so a leak costs the wait only once.
  */
-async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number }> {
-  const started = Date.now();
+async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], loadStopped: number, signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number }> {
   const first = rounds.find((round) => round.measured)!.sample;
   const trend = memoryTrend(rounds, check.series);
   const ops = measuredOps(rounds);
@@ -176,11 +178,12 @@ async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRec
   const stillLeaking = () =>
     check.counters.some((signal) => judgeCounter(signal.label, signal.read(first), signal.read(samples[samples.length - 1]!), ops).leaking) ||
     (trend.decision === 'leak' && releasedAfterLoad(rounds, check.series, trend, samples) === undefined);
-  while (stillLeaking() && Date.now() - started < RELEASE_WAIT_MS && !signal?.aborted && !lab.failed) {
+  // At least one more reading, however long the feature checks took: it takes two to say memory came back.
+  while (stillLeaking() && (samples.length < 2 || Date.now() - loadStopped < RELEASE_WAIT_MS) && !signal?.aborted && !lab.failed) {
     await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
     samples.push(await lab.sample(true, { settleMs: check.settleMs }));
   }
-  return { samples, waitedMs: Date.now() - started };
+  return { samples, waitedMs: Date.now() - loadStopped };
 }
 
 /** One round of load; a server that stops answering is an error, a crashed one says why it crashed. */
