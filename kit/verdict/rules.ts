@@ -48,7 +48,7 @@ export function releasedAfterLoad(rounds: readonly RoundRecord[], series: Series
   const first = rounds.find((round) => round.measured);
   const ops = measuredOps(rounds);
   if (!first || ops <= 0 || afterLoad.length < 2) return undefined;
-  const oneOff = trend.steps.reduce((sum, step) => sum + step, 0) + (trend.settled?.bytes ?? 0);
+  const oneOff = trend.steps.reduce((sum, step) => sum + step, 0);
   const kept = afterLoad.slice(-2).map((sample) => seriesValue(series, sample) - seriesValue(series, first.sample) - oneOff);
   return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
 }

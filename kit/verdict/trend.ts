@@ -23,12 +23,6 @@
  * "Confidently" means by CONFIDENCE_Z standard errors, and a small leak must also hold over twice
  * the rounds. When neither holds, the checker drives more rounds; if its budget runs out first,
  * the answer is 'undecided', never a guess.
- *
- * A leak keeps growing. Growth that stops part-way (a pool or table V8 or a library fills once, a
- * bounded cache reaching its size) is not one: when the later half of a long window no longer
- * grows, the earlier half is left out and the later half alone is judged, with the same rules.
- * Seen on Node 26, lab 06: a server keeping no state at all read 194 ± 87 B per connection over 12
- * rounds, all of it a 64 KiB buffer pool and 17 KiB of socket.io settling in the first six.
  */
 
 /** A correct fix keeps at most this many bytes per operation (the bench's fixes: 0–80 B). */
@@ -82,8 +76,6 @@ export interface TrendFinding {
   increments: number;
   /** One-off steps taken out, bytes each. */
   steps: number[];
-  /** Growth that stopped: the earlier rounds left out of the judgement, and what they grew by. */
-  settled?: { ops: number; bytes: number };
 }
 
 /** The middle value (mean of the two middle ones for an even count); 0 for none. */
@@ -148,23 +140,9 @@ export function withoutSteps(points: readonly TrendPoint[]): { points: TrendPoin
   return { points: rebuilt, steps: steps.map((i) => increments[i]! - typical) };
 }
 
-/**
- * Judge the trend of `points` (in order), using the most recent WINDOW_INCREMENTS increments; when
- * the growth stopped in the later half of the window, that half alone.
- */
+/** Judge the trend of `points` (in order), using the most recent WINDOW_INCREMENTS increments. */
 export function judgeTrend(points: readonly TrendPoint[]): TrendFinding {
   const window = points.slice(-(WINDOW_INCREMENTS + 1));
-  const whole = judgeWindow(window);
-  if (whole.decision === 'flat' || whole.increments < 2 * MIN_INCREMENTS) return whole;
-  const laterPoints = window.slice(-(Math.floor(whole.increments / 2) + 1));
-  const later = judgeWindow(laterPoints);
-  if (later.bytesPerOp > FLAT_AT_MOST) return whole;
-  const earlier = window.slice(0, window.length - laterPoints.length + 1);
-  return { ...later, settled: { ops: earlier[earlier.length - 1]!.ops - earlier[0]!.ops, bytes: earlier[earlier.length - 1]!.bytes - earlier[0]!.bytes } };
-}
-
-/** Judge one window of readings: the slope, its margin, and the decision. */
-function judgeWindow(window: readonly TrendPoint[]): TrendFinding {
   const increments = Math.max(window.length - 1, 0);
   const windowOps = increments > 0 ? window[window.length - 1]!.ops - window[0]!.ops : 0;
   if (increments < MIN_INCREMENTS || windowOps <= 0) {

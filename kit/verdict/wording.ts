@@ -19,12 +19,9 @@ export function perOperation(bytesPerOp: number, marginPerOp: number, operation:
 /** The memory rule's evidence, worded for its decision. */
 export function memorySentence(trend: TrendFinding, series: string, operation: string): string {
   const steps = trend.steps.length > 0 ? `; ${trend.steps.length === 1 ? 'a one-off step' : `${trend.steps.length} one-off steps`} of V8's own (${trend.steps.map((step) => formatBytes(step)).join(', ')}) left out` : '';
-  const settled = trend.settled
-    ? ` Before them it grew by ${formatBytes(trend.settled.bytes)} over ${count(trend.settled.ops, operation)}, then stopped: something filling up once (a pool, a table, a bounded cache), which a leak never does, so only the later rounds are judged.`
-    : '';
   const measured =
     `Post-GC ${series} changed by ${perOperation(trend.bytesPerOp, trend.marginPerOp, operation)} ` +
-    `(slope over ${trend.settled ? 'the last ' : ''}${count(trend.increments, 'round')}, ${count(trend.windowOps, operation)}: ${formatBytes(trend.growthBytes)} in all${steps}).${settled}`;
+    `(slope over ${count(trend.increments, 'round')}, ${count(trend.windowOps, operation)}: ${formatBytes(trend.growthBytes)} in all${steps}).`;
   switch (trend.decision) {
     case 'leak':
       return `${measured} That is more than any correct fix keeps (at most ${FLAT_AT_MOST} B per ${operation}): memory is kept after every ${operation}.`;
