@@ -219,6 +219,10 @@ const check: LabCheck = {
   // A kept presence is 8 KiB of trail plus its entry; 45 connections a round make a 200 B leak
   // 9 KiB a round, against readings that wobble by a few KiB (up to ~100 KiB on a busy machine).
   roundSize: 45,
+  // socket.io and V8 settle over the first ~400 connections (measured on Node 20 to 26: a one-off
+  // 64 KiB buffer pool and 15-20 KiB of bookkeeping, then flat): on Node 26 a server keeping no
+  // state read 194 ± 87 B per connection when the rounds started measuring after 90.
+  warmupRounds: 8,
   series: 'heap objects + arrayBuffers',
   counters: [{ label: 'presences still alive after GC', read: (sample) => sample.gauges.presencesAlive ?? Number.NaN }],
   recognise: { event: 'upgrade' },
