@@ -14,10 +14,10 @@ before(async () => {
 });
 
 test('a million-slot array of one string is 8 MB: 8 bytes per slot (array-fill-mb)', () => {
-  // Post-GC deltas carry a few KB of V8 bookkeeping over 80 MB measured: 1% is ample and would
-  // still catch a 4-byte (pointer-compressed) or a 16-byte slot.
-  assertNear(result.mbPerArray, measuredNumber('array-fill-mb'), 0.08, 'MB per array');
-  assertNear(result.bytesPerSlot, 8, 0.05, 'bytes per slot');
+  // Post-GC deltas carry some V8 bookkeeping over 80 MB measured (one CI run on Node 24 read 8.05
+  // bytes per slot): 2.5% still tells an 8-byte slot from a 4-byte (pointer-compressed) or a 16-byte one.
+  assertNear(result.mbPerArray, measuredNumber('array-fill-mb'), 0.2, 'MB per array');
+  assertNear(result.bytesPerSlot, 8, 0.2, 'bytes per slot');
 });
 
 test('one such array per second crosses 1 GiB after about 134 arrays (arrays-to-1gib)', () => {
