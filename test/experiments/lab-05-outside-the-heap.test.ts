@@ -55,6 +55,8 @@ test('and rss grows with the images (lab05-rss-growth)', { skip: unmeasuredHere(
 test('the solution keeps no image (lab05-solution-growth)', () => {
   const { arrayBuffersMaxMiB, rssShareOfLabMax } = measured('lab05-solution-growth').value as { arrayBuffersMaxMiB: number; rssShareOfLabMax: number };
   assert.ok(growth(result.solution, 'arrayBuffers') <= arrayBuffersMaxMiB, `arrayBuffers +${growth(result.solution, 'arrayBuffers')} MiB`);
+  // rss is not how to tell the fix: the solution's moved by 15 to 55 MiB in runs on Node 26 (the
+  // allocator's and V8's reserve), against the shipped server's 100 to 113.
   const share = growth(result.solution, 'rss') / growth(result.lab, 'rss');
   assert.ok(share < rssShareOfLabMax, `the solution's rss grew ${growth(result.solution, 'rss')} MiB, the shipped server's ${growth(result.lab, 'rss')} MiB`);
 });
