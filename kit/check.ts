@@ -13,7 +13,7 @@ import { displayPath, startLab, type LabProcess } from './lab-process.ts';
 import type { LoadResult } from './load/index.ts';
 import { findLab, loadCourse } from './manifest.ts';
 import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
-import { decide, errorVerdict, judgeCounter, measuredOps, memoryTrend, MIN_INCREMENTS, releasedAfterLoad } from './verdict/index.ts';
+import { decide, errorVerdict, judgeAfterLoad, judgeCounter, measuredOps, memoryTrend, MIN_INCREMENTS } from './verdict/index.ts';
 
 /** Extra forced GCs before the first measured sample, so V8's post-start clean-up is behind it. */
 const SETTLING_GCS = 6;
@@ -100,14 +100,13 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     const functional = await until(lab, options.signal, run.verify());
     const first = rounds.find((round) => round.measured)!.sample;
     const afterLoad = await until(lab, options.signal, readAfterLoad(lab, check, rounds, loadStopped, options.signal));
-    const last = afterLoad.samples[afterLoad.samples.length - 1]!;
     return decide({
       labId: target.labId,
       entry: target.entry,
       operation,
       series: check.series,
       rounds,
-      mechanism: check.counters.map((signal) => ({ label: signal.label, before: signal.read(first), after: signal.read(last) })),
+      mechanism: countersBetween(check, first, afterLoad.samples[afterLoad.samples.length - 1]!),
       afterLoad,
       functional,
       durationMs: Date.now() - started,
@@ -172,18 +171,19 @@ async function driveRounds(lab: LabProcess, run: LabRun, check: CheckPlan, opera
  */
 async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], loadStopped: number, signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number }> {
   const first = rounds.find((round) => round.measured)!.sample;
-  const trend = memoryTrend(rounds, check.series);
-  const ops = measuredOps(rounds);
   const samples = [await lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) })];
-  const stillLeaking = () =>
-    check.counters.some((signal) => judgeCounter(signal.label, signal.read(first), signal.read(samples[samples.length - 1]!), ops).leaking) ||
-    (trend.decision === 'leak' && releasedAfterLoad(rounds, check.series, trend, samples) === undefined);
+  const stillLeaking = () => judgeAfterLoad(rounds, check.series, countersBetween(check, first, samples[samples.length - 1]!), samples).leaking;
   // At least one more reading, however long the feature checks took: it takes two to say memory came back.
   while (stillLeaking() && (samples.length < 2 || Date.now() - loadStopped < RELEASE_WAIT_MS) && !signal?.aborted && !lab.failed) {
     await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
     samples.push(await lab.sample(true, { settleMs: check.settleMs }));
   }
   return { samples, waitedMs: Date.now() - loadStopped };
+}
+
+/** The lab's exact counters read at two samples, as the verdict's rules take them. */
+function countersBetween(check: CheckPlan, before: ProbeSample, after: ProbeSample) {
+  return check.counters.map((signal) => ({ label: signal.label, before: signal.read(before), after: signal.read(after) }));
 }
 
 /** One round of load; a server that stops answering is an error, a crashed one says why it crashed. */

@@ -53,6 +53,37 @@ export function releasedAfterLoad(rounds: readonly RoundRecord[], series: Series
   return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
 }
 
+/** What still leaks once the load has stopped, judged from the readings taken after it. */
+export interface AfterLoadJudgement {
+  trend: TrendFinding;
+  /** Operations between the first and the last measured round. */
+  ops: number;
+  counters: MechanismEvidence[];
+  /** Bytes still kept at the last reading when a growing memory came back; else undefined. */
+  released: number | undefined;
+  memoryLeaks: boolean;
+  leaking: boolean;
+}
+
+/**
+ * The one place that says whether a server still leaks after the load: a counter that grew, or a
+ * memory trend that grew and did not come back. kit/check.ts keeps reading while this says it
+ * leaks (up to its wait); decide() gives the verdict from the same answer.
+ */
+export function judgeAfterLoad(
+  rounds: readonly RoundRecord[],
+  series: SeriesName,
+  mechanism: ReadonlyArray<{ label: string; before: number; after: number }>,
+  afterLoad: readonly ProbeSample[],
+): AfterLoadJudgement {
+  const trend = memoryTrend(rounds, series);
+  const ops = measuredOps(rounds);
+  const counters = mechanism.map((m) => judgeCounter(m.label, m.before, m.after, ops));
+  const released = trend.decision === 'leak' ? releasedAfterLoad(rounds, series, trend, afterLoad) : undefined;
+  const memoryLeaks = trend.decision === 'leak' && released === undefined;
+  return { trend, ops, counters, released, memoryLeaks, leaking: memoryLeaks || counters.some((counter) => counter.leaking) };
+}
+
 /** Operations between the first and the last measured round. */
 export function measuredOps(rounds: readonly RoundRecord[]): number {
   const measured = rounds.filter((round) => round.measured);
@@ -81,12 +112,7 @@ export interface VerdictInput {
 /** Apply every rule and combine their findings into the verdict. */
 export function decide(input: VerdictInput): Verdict {
   const op = input.operation;
-  const trend = memoryTrend(input.rounds, input.series);
-  const counterOps = measuredOps(input.rounds);
-  const counters = input.mechanism.map((m) => judgeCounter(m.label, m.before, m.after, counterOps));
-
-  const released = trend.decision === 'leak' && input.afterLoad ? releasedAfterLoad(input.rounds, input.series, trend, input.afterLoad.samples) : undefined;
-  const memoryLeaks = trend.decision === 'leak' && released === undefined;
+  const { trend, ops: counterOps, counters, released, memoryLeaks, leaking } = judgeAfterLoad(input.rounds, input.series, input.mechanism, input.afterLoad?.samples ?? []);
   const memory: Finding[] = [
     released !== undefined
       ? { rule: 'memory', outcome: 'not-leak', sentence: heldSentence(trend, input.series, op, released, counterOps, input.afterLoad!.waitedMs) }
@@ -98,7 +124,6 @@ export function decide(input: VerdictInput): Verdict {
   const counterFindings: Finding[] = counters.map((m) => ({ rule: 'counter', outcome: m.leaking ? 'leak' : 'not-leak', sentence: counterSentence(m, counterOps, op, input.afterLoad?.waitedMs) }));
   const featureFindings: Finding[] = input.functional.map((check) => ({ rule: 'feature', outcome: check.passed ? 'works' : 'broken', sentence: featureSentence(check) }));
 
-  const leaking = counters.some((m) => m.leaking) || memoryLeaks;
   const broken = input.functional.some((check) => !check.passed);
   const status: VerdictStatus = leaking ? 'leak' : broken ? 'broken' : trend.decision === 'undecided' ? 'inconclusive' : 'pass';
 
@@ -117,7 +142,8 @@ export function decide(input: VerdictInput): Verdict {
     status,
     operation: op,
     // Held and released: what stayed is the figure, not how fast it grew while held.
-    bytesPerOp: Math.round(released !== undefined ? released / counterOps : trend.bytesPerOp),
+    // Held and released below where the rounds started: nothing was kept, as the sentence says.
+    bytesPerOp: Math.round(released !== undefined ? Math.max(0, released) / counterOps : trend.bytesPerOp),
     marginPerOp: released !== undefined ? Math.round((CONFIDENCE_Z * trend.noiseBytes) / counterOps) : Number.isFinite(trend.marginPerOp) ? Math.round(trend.marginPerOp) : 0,
     series: input.series,
     windowOps: trend.windowOps,

@@ -192,6 +192,12 @@ describe('the verdict', () => {
       assert.ok(verdict.bytesPerOp < FLAT_AT_MOST, `reports what stayed (${verdict.bytesPerOp} B/op), not how fast it grew while held`);
     });
 
+    it('freed to below where the rounds started: it kept nothing, 0 B per operation, never a negative figure', () => {
+      const verdict = verdictFor(climbing, { afterLoad: after(start - 300 * KiB, start - 400 * KiB) });
+      assert.equal(verdict.status, 'pass', verdict.reasons.join('\n'));
+      assert.equal(verdict.bytesPerOp, 0);
+    });
+
     it('still there after the load: a leak', () => {
       const end = climbing[climbing.length - 1]!.sample.heapUsed - 200 * KiB;
       assert.equal(verdictFor(climbing, { afterLoad: after(end, end) }).status, 'leak');
