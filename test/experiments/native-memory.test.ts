@@ -13,6 +13,7 @@ interface Result {
   whileOpenMiB: Growth;
   rssPerStreamKiB: number;
   afterDestroyMiB: Growth;
+  secondBatchOpenMiB: Growth;
 }
 
 let result: Result;
@@ -30,6 +31,9 @@ test('open zlib streams grow rss, not the heap (zlib-native-memory)', () => {
   assert.ok(open.rss > 5 * (open.heapUsed + open.external), 'most of it is outside what heapUsed and external count');
 });
 
-test('destroying the streams gives the memory back (zlib-destroy-frees)', () => {
-  assert.ok(result.afterDestroyMiB.rss < measuredNumber('zlib-destroy-frees'), `rss +${result.afterDestroyMiB.rss} MiB after destroy()`);
+test('destroying the streams frees their memory for reuse (zlib-destroy-frees)', () => {
+  // Not rss right after destroy(): on Node 22 it read +5 MiB in most runs and +36 or +62 in some,
+  // pages glibc kept. Reuse is what shows the native state was freed: the second batch fits in it.
+  const peakRatio = result.secondBatchOpenMiB.rss / result.whileOpenMiB.rss;
+  assert.ok(peakRatio < measuredNumber('zlib-destroy-frees'), `500 more streams took rss to +${result.secondBatchOpenMiB.rss} MiB, the first 500 to +${result.whileOpenMiB.rss} MiB`);
 });
