@@ -28,3 +28,11 @@ test('the verdict table gives each status its exit code', () => {
 test('the page says how long a leak must stay after the load before it is called one', () => {
   assert.match(page, new RegExp(`waits up to ${RELEASE_WAIT_MS / 1000} seconds`));
 });
+
+test('lab 04’s page says how fast the checker ticks and how long it watches the early dashboards', async () => {
+  const { EARLY_WATCHED_FOR_MS } = await import('../../labs/04-uncleared-interval/check.ts');
+  const { tunables } = await import('../../labs/04-uncleared-interval/config.ts');
+  const lab04 = readFileSync(path.resolve(import.meta.dirname, '../../site/content/docs/labs/04-uncleared-interval.mdx'), 'utf8');
+  assert.match(lab04, new RegExp(`after\\s+at least ${EARLY_WATCHED_FOR_MS / 1000} seconds`));
+  assert.match(lab04, new RegExp(`\`LEAKLAB_TICK_MS=${tunables.checked.tickMs}\``));
+});
