@@ -95,6 +95,9 @@ describe('the memory trend', () => {
     // connection over six rounds. Only a leak certainly above 400 B is called without more rounds.
     { name: '400 B per connection ± 200 over 6 rounds: measured again', values: series(7, 45, 400, (i) => [0, 9, -9, 8, -8, 9, -9][i]! * KiB), roundOps: 45, expected: 'undecided' },
     { name: '150 B per request measured precisely over 12 rounds: more than a fix keeps', values: series(13, R, 150, wobble(KiB)), expected: 'leak' },
+    // An independent learner file (a replay history never trimmed) read 173 ± 10 B per connection
+    // over 6 rounds and was called flat: certainly more than a fix keeps, so it must be measured on.
+    { name: '170 B per request measured precisely over 6 rounds: not flat, measured again', values: series(7, R, 170, wobble(KiB)), expected: 'undecided' },
     // The blind spot the independent learner files found: one transient post-GC jump of ~250 KiB
     // inflated the noise of a standard-deviation rule 5× and hid a steady 1.2–3 KiB leak.
     { name: 'a steady 1.2 KiB per request with one 250 KiB spike', values: series(8, R, 1229, (i) => (i === 4 ? 250 * KiB : 0)), expected: 'leak' },
