@@ -38,8 +38,13 @@ export const MIN_INCREMENTS = 6;
 export const WINDOW_INCREMENTS = 16;
 /** The least noise a reading is taken to have, bytes: a perfectly straight run must not make any slope certain. */
 export const NOISE_FLOOR = 1024;
-/** A one-off step is an increment at least this far from the typical one (and far outside their spread). */
-export const STEP_AT_LEAST = 64 * 1024;
+/**
+ * A one-off step is an increment at least this far from the typical one (and far outside their
+ * spread). Below 64 KiB: the commonest step is exactly that, a 64 KiB Buffer pool slab allocated
+ * once, which a 64 KiB threshold missed by the typical increment (on Node 26 it made lab 04's
+ * reference fix read 197 ± 66 B per connection).
+ */
+export const STEP_AT_LEAST = 48 * 1024;
 /**
  * A leak not certainly above this many bytes per operation must hold over CONFIRM_INCREMENTS rounds
  * before it is called: on the socket.io labs a correct server's readings can drift by 100–400 B per

@@ -118,6 +118,14 @@ describe('the memory trend', () => {
     },
     { name: 'flat with one 300 KiB spike (V8 allocating and freeing a table)', values: series(8, R, 0, (i) => (i === 3 ? 300 * KiB : 0)), expected: 'flat' },
     { name: 'flat with one 300 KiB step (a table doubling once)', values: series(8, R, 0, (i) => (i >= 3 ? 300 * KiB : 0)), expected: 'flat' },
+    // Node 26, lab 04's reference fix: 16 B per connection in the heap, and one 64 KiB Buffer pool
+    // slab in arrayBuffers, which read as 197 ± 66 B per connection while it was not taken out.
+    {
+      name: 'flat with one 64 KiB step (a Buffer pool slab) in rounds of 45 connections',
+      values: series(13, 45, 16, (i) => (i >= 5 ? 64 * KiB : 0) + wobble(2 * KiB)(i)),
+      roundOps: 45,
+      expected: 'flat',
+    },
     { name: 'flat with a few KiB of wobble', values: series(8, R, 0, wobble(3 * KiB)), expected: 'flat' },
     { name: '80 B per operation, what some correct fixes keep (lab 03: V8 bookkeeping)', values: series(8, 60, 80, wobble(2 * KiB)), roundOps: 60, expected: 'flat' },
     { name: 'shrinking memory', values: series(8, R, -300), expected: 'flat' },
