@@ -26,7 +26,7 @@ const LONG_LIVED = 3;
  * that a server which cleans up every way of leaving but a ping timeout keeps a presence for more
  * than 5% of the connections, which the presence counter calls a leak.
  */
-const SILENT_PER_CONNECTION = 0.1;
+export const SILENT_PER_CONNECTION = 0.1;
 
 const SECOND_TAB = 'a second tab of someone stays listed when their first tab closes';
 

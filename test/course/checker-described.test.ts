@@ -36,3 +36,14 @@ test('lab 04’s page says how fast the checker ticks and how long it watches th
   assert.match(lab04, new RegExp(`after\\s+at least ${EARLY_WATCHED_FOR_MS / 1000} seconds`));
   assert.match(lab04, new RegExp(`\`LEAKLAB_TICK_MS=${tunables.checked.tickMs}\``));
 });
+
+test('lab 06’s page gives the checker’s round size, ping settings and share of silent clients', async () => {
+  const { default: check } = await import('../../labs/06-socket-state/check.ts');
+  const { tunables } = await import('../../labs/06-socket-state/config.ts');
+  const lab06 = readFileSync(path.resolve(import.meta.dirname, '../../site/content/docs/labs/06-socket-state.mdx'), 'utf8');
+  assert.match(lab06, new RegExp(`rounds of ${check.roundSize} socket\\.io clients`));
+  assert.match(lab06, new RegExp(`sets to ${tunables.checked.pingIntervalMs} ms \\+ ${tunables.checked.pingTimeoutMs} ms`));
+  const { SILENT_PER_CONNECTION } = await import('../../labs/06-socket-state/check.ts');
+  assert.equal(SILENT_PER_CONNECTION, 0.1, 'the page says one client for every ten connections');
+  assert.match(lab06, /one client for every ten connections stops\s+answering pings/);
+});
