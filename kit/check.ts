@@ -13,7 +13,7 @@ import { displayPath, startLab, type LabProcess } from './lab-process.ts';
 import type { LoadResult } from './load/index.ts';
 import { findLab, loadCourse } from './manifest.ts';
 import type { LabTarget, ProbeSample, RoundRecord, Verdict } from './types.ts';
-import { decide, errorVerdict, judgeAfterLoad, memoryTrend, MIN_INCREMENTS } from './verdict/index.ts';
+import { decide, errorVerdict, judgeAfterLoad, keptBetweenQuiet, memoryTrend, MIN_INCREMENTS, type ReleaseConfirmation } from './verdict/index.ts';
 
 /** Extra forced GCs before the first measured sample, so V8's post-start clean-up is behind it. */
 const SETTLING_GCS = 6;
@@ -100,6 +100,10 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     const functional = await until(lab, options.signal, run.verify());
     const first = rounds.find((round) => round.measured)!.sample;
     const afterLoad = await until(lab, options.signal, readAfterLoad(lab, check, rounds, loadStopped, options.signal));
+    const judged = judgeAfterLoad(rounds, check.series, countersBetween(check, first, afterLoad.samples[afterLoad.samples.length - 1]!), afterLoad.samples);
+    if (judged.cameBack !== undefined && !judged.leaking) {
+      afterLoad.confirmation = await until(lab, options.signal, confirmRelease(lab, run, check, rounds, afterLoad.samples, operation, options));
+    }
     return decide({
       labId: target.labId,
       entry: target.entry,
@@ -166,20 +170,43 @@ async function driveRounds(lab: LabProcess, run: LabRun, check: CheckPlan, opera
 
 /**
  * Memory and counters once the load has stopped and the feature checks are done (after a settle).
- * While they still show a leak, read again every RELEASE_POLL_MS until RELEASE_WAIT_MS after the
- * load stopped: what a timer frees goes; a leak stays. The feature checks already took part of
- * that time, so a leak costs the wait only once.
+ * While they still show a leak (or a trend too unsteady to call has not come back), read again
+ * every RELEASE_POLL_MS until RELEASE_WAIT_MS after the load stopped: what a timer frees goes; a
+ * leak stays. The feature checks already took part of that time, so a leak costs the wait once.
  */
-async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], loadStopped: number, signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number }> {
+async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], loadStopped: number, signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number; confirmation?: ReleaseConfirmation }> {
   const first = rounds.find((round) => round.measured)!.sample;
   const samples = [await lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) })];
-  const stillLeaking = () => judgeAfterLoad(rounds, check.series, countersBetween(check, first, samples[samples.length - 1]!), samples).leaking;
+  // Still leaking, or too unsteady to call and not back yet (what a timer holds may still go).
+  const worthWaiting = () => {
+    const judged = judgeAfterLoad(rounds, check.series, countersBetween(check, first, samples[samples.length - 1]!), samples);
+    return judged.leaking || (judged.trend.decision === 'undecided' && judged.cameBack === undefined);
+  };
   // At least one more reading, however long the feature checks took: it takes two to say memory came back.
-  while (stillLeaking() && (samples.length < 2 || Date.now() - loadStopped < RELEASE_WAIT_MS) && !signal?.aborted && !lab.failed) {
+  while (worthWaiting() && (samples.length < 2 || Date.now() - loadStopped < RELEASE_WAIT_MS) && !signal?.aborted && !lab.failed) {
     await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
     samples.push(await lab.sample(true, { settleMs: check.settleMs }));
   }
   return { samples, waitedMs: Date.now() - loadStopped };
+}
+
+/**
+ * Memory came back after the load: drive as many rounds again, then read until
+ * RELEASE_WAIT_MS after they stopped (every RELEASE_POLL_MS) while the readings still keep more
+ * than the first quiet ones. A grace period comes back again; a leak behind an emptying cache does
+ * not (kit/verdict/rules.ts, keptBetweenQuiet). Only a check about to excuse memory pays for this.
+ */
+async function confirmRelease(lab: LabProcess, run: LabRun, check: CheckPlan, rounds: RoundRecord[], quiet: ProbeSample[], operation: string, options: CheckOptions): Promise<ReleaseConfirmation> {
+  const increments = rounds.filter((round) => round.measured).length - 1;
+  let ops = 0;
+  for (let i = 0; i < increments; i++) ops += await runLoad(lab, run, check, operation, options);
+  const stopped = Date.now();
+  const samples = [await lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) })];
+  while (keptBetweenQuiet(check.series, quiet, samples, ops) === undefined && (samples.length < 2 || Date.now() - stopped < RELEASE_WAIT_MS) && !options.signal?.aborted && !lab.failed) {
+    await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
+    samples.push(await lab.sample(true, { settleMs: check.settleMs }));
+  }
+  return { ops, samples, waitedMs: Date.now() - stopped };
 }
 
 /** The lab's exact counters read at two samples, as the verdict's rules take them. */

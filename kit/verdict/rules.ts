@@ -18,7 +18,7 @@
 import type { Finding, FunctionalResult, MechanismEvidence, ProbeSample, RoundRecord, Verdict, VerdictStatus } from '../types.ts';
 import { seriesValue, type SeriesName } from './series.ts';
 import { CONFIDENCE_Z, FLAT_AT_MOST, judgeTrend, type TrendFinding } from './trend.ts';
-import { allFeaturesSentence, counterSentence, featureSentence, heapAloneSentence, heldSentence, memorySentence, nextStep } from './wording.ts';
+import { allFeaturesSentence, counterSentence, featureSentence, heapAloneSentence, heldSentence, memorySentence, nextStep, refutedSentence } from './wording.ts';
 
 /** A counter leaks when it grew by more than this many... */
 export const COUNTER_MIN_DELTA = 2;
@@ -40,16 +40,47 @@ export function judgeCounter(label: string, before: number, after: number, ops: 
 /**
  * Bytes still kept after the load stopped, when a leaking trend came back down: the last reading
  * after the load less the first measured one (and less the one-off growth the trend already left
- * out). It counts as come back when the last two readings after the load both kept no more than a
- * correct fix keeps over the same operations (two, so one low reading cannot excuse a leak);
- * else undefined.
+ * out: V8's own steps up, never a drop, which is memory already coming back). It counts as come
+ * back when the last two readings after the load both kept no more than a correct fix keeps over
+ * the same operations (two, so one low reading cannot excuse a leak); else undefined.
  */
 export function releasedAfterLoad(rounds: readonly RoundRecord[], series: SeriesName, trend: TrendFinding, afterLoad: readonly ProbeSample[]): number | undefined {
   const first = rounds.find((round) => round.measured);
   const ops = measuredOps(rounds);
   if (!first || ops <= 0 || afterLoad.length < 2) return undefined;
-  const oneOff = trend.steps.reduce((sum, step) => sum + step, 0);
+  // A grace period freeing a batch mid-rounds reads as a step down (-2.42 MiB on lab 02): adding it
+  // back made memory that had come back look kept.
+  const oneOff = trend.steps.reduce((sum, step) => sum + Math.max(step, 0), 0);
   const kept = afterLoad.slice(-2).map((sample) => seriesValue(series, sample) - seriesValue(series, first.sample) - oneOff);
+  return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
+}
+
+/**
+ * A second look at memory that came back: the same load again, then quiet again. The first
+ * readings after the load are compared with the first measured round, which was taken under load:
+ * if something there emptied on a timer (a cache's expiry), memory can fall back below a leak that
+ * stays. Two quiet moments compare like with like: between them a leak keeps its bytes per
+ * operation and a grace period keeps nothing.
+ */
+export interface ReleaseConfirmation {
+  /** Operations of the second load. */
+  ops: number;
+  /** Readings after it (forced GC each), the last one final. */
+  samples: ProbeSample[];
+  /** How long after the second load the last reading was taken. */
+  waitedMs: number;
+}
+
+/**
+ * Bytes kept between the quiet readings after the first load (`quiet`) and those after `ops` more
+ * (`after`): the last reading's, when the last two each keep at most FLAT_AT_MOST per operation;
+ * else undefined. The higher of the first quiet readings is the base, so a low one cannot make a
+ * correct fix look like it keeps something.
+ */
+export function keptBetweenQuiet(series: SeriesName, quiet: readonly ProbeSample[], after: readonly ProbeSample[], ops: number): number | undefined {
+  if (quiet.length === 0 || after.length < 2 || ops <= 0) return undefined;
+  const base = Math.max(...quiet.slice(-2).map((sample) => seriesValue(series, sample)));
+  const kept = after.slice(-2).map((sample) => seriesValue(series, sample) - base);
   return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
 }
 
@@ -59,8 +90,12 @@ export interface AfterLoadJudgement {
   /** Operations between the first and the last measured round. */
   ops: number;
   counters: MechanismEvidence[];
-  /** Bytes still kept at the last reading when a growing memory came back; else undefined. */
+  /** Bytes still kept at the last reading after the load, when that is back where the rounds started; else undefined. */
+  cameBack: number | undefined;
+  /** The same, once it is an answer: confirmed by the second look, or (without one) a leaking trend's first look. */
   released: number | undefined;
+  /** Memory came back after the load, but the second look found it kept: the bytes it kept then. */
+  refuted: number | undefined;
   memoryLeaks: boolean;
   leaking: boolean;
 }
@@ -75,13 +110,23 @@ export function judgeAfterLoad(
   series: SeriesName,
   mechanism: ReadonlyArray<{ label: string; before: number; after: number }>,
   afterLoad: readonly ProbeSample[],
+  confirmation?: ReleaseConfirmation,
 ): AfterLoadJudgement {
   const trend = memoryTrend(rounds, series);
   const ops = measuredOps(rounds);
   const counters = mechanism.map((m) => judgeCounter(m.label, m.before, m.after, ops));
-  const released = trend.decision === 'leak' ? releasedAfterLoad(rounds, series, trend, afterLoad) : undefined;
+  // A trend too noisy to read (held memory wobbling from round to round) can be excused too, but
+  // only by the second look: quiet compared with quiet is then the evidence.
+  const cameBack = trend.decision !== 'flat' ? releasedAfterLoad(rounds, series, trend, afterLoad) : undefined;
+  const secondLook = cameBack !== undefined && confirmation ? keptBetweenQuiet(series, afterLoad, confirmation.samples, confirmation.ops) : undefined;
+  const confirmed = confirmation ? secondLook !== undefined : trend.decision === 'leak';
+  const released = cameBack !== undefined && confirmed ? cameBack : undefined;
+  const refuted =
+    cameBack !== undefined && confirmation && secondLook === undefined
+      ? seriesValue(series, confirmation.samples[confirmation.samples.length - 1]!) - Math.max(...afterLoad.slice(-2).map((sample) => seriesValue(series, sample)))
+      : undefined;
   const memoryLeaks = trend.decision === 'leak' && released === undefined;
-  return { trend, ops, counters, released, memoryLeaks, leaking: memoryLeaks || counters.some((counter) => counter.leaking) };
+  return { trend, ops, counters, cameBack, released, refuted, memoryLeaks, leaking: memoryLeaks || counters.some((counter) => counter.leaking) };
 }
 
 /** Operations between the first and the last measured round. */
@@ -100,7 +145,7 @@ export interface VerdictInput {
   /** Counters read at the first measured round and after the load stopped. */
   mechanism: Array<{ label: string; before: number; after: number }>;
   /** The readings after the load stopped (the last is the final one), and how long the checker waited for held memory to go. */
-  afterLoad?: { samples: ProbeSample[]; waitedMs: number };
+  afterLoad?: { samples: ProbeSample[]; waitedMs: number; confirmation?: ReleaseConfirmation };
   functional: FunctionalResult[];
   durationMs: number;
   /** The command that gives the next hint, e.g. 'leaklab hint 01'. */
@@ -112,11 +157,14 @@ export interface VerdictInput {
 /** Apply every rule and combine their findings into the verdict. */
 export function decide(input: VerdictInput): Verdict {
   const op = input.operation;
-  const { trend, ops: counterOps, counters, released, memoryLeaks, leaking } = judgeAfterLoad(input.rounds, input.series, input.mechanism, input.afterLoad?.samples ?? []);
+  const afterLoad = input.afterLoad;
+  const { trend, ops: counterOps, counters, released, refuted, memoryLeaks, leaking } = judgeAfterLoad(input.rounds, input.series, input.mechanism, afterLoad?.samples ?? [], afterLoad?.confirmation);
   const memory: Finding[] = [
     released !== undefined
-      ? { rule: 'memory', outcome: 'not-leak', sentence: heldSentence(trend, input.series, op, released, counterOps, input.afterLoad!.waitedMs) }
-      : { rule: 'memory', outcome: trend.decision === 'leak' ? 'leak' : trend.decision === 'flat' ? 'not-leak' : 'undecided', sentence: memorySentence(trend, input.series, op) },
+      ? { rule: 'memory', outcome: 'not-leak', sentence: heldSentence(trend, input.series, op, released, counterOps, afterLoad!.waitedMs, afterLoad!.confirmation?.ops) }
+      : refuted !== undefined && trend.decision === 'leak'
+        ? { rule: 'memory', outcome: 'leak', sentence: refutedSentence(trend, input.series, op, refuted, afterLoad!.confirmation!.ops) }
+        : { rule: 'memory', outcome: trend.decision === 'leak' ? 'leak' : trend.decision === 'flat' ? 'not-leak' : 'undecided', sentence: memorySentence(trend, input.series, op) },
   ];
   if (memoryLeaks && input.series !== 'heap objects') {
     memory.push({ rule: 'memory', outcome: 'leak', sentence: heapAloneSentence(memoryTrend(input.rounds, 'heap objects'), op) });
@@ -125,7 +173,7 @@ export function decide(input: VerdictInput): Verdict {
   const featureFindings: Finding[] = input.functional.map((check) => ({ rule: 'feature', outcome: check.passed ? 'works' : 'broken', sentence: featureSentence(check) }));
 
   const broken = input.functional.some((check) => !check.passed);
-  const status: VerdictStatus = leaking ? 'leak' : broken ? 'broken' : trend.decision === 'undecided' ? 'inconclusive' : 'pass';
+  const status: VerdictStatus = leaking ? 'leak' : broken ? 'broken' : trend.decision === 'undecided' && released === undefined ? 'inconclusive' : 'pass';
 
   // Most telling first: what leaks, what is broken, what is undecided, then what is fine.
   const rank = (finding: Finding) => ['leak', 'broken', 'undecided', 'not-leak', 'works'].indexOf(finding.outcome);

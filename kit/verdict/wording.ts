@@ -26,18 +26,30 @@ export function memorySentence(trend: TrendFinding, series: string, operation: s
     case 'leak':
       return `${measured} That is more than any correct fix keeps (at most ${FLAT_AT_MOST} B per ${operation}): memory is kept after every ${operation}.`;
     case 'flat':
-      return `${measured} Flat: well below the ${LEAK_AT_LEAST} B per ${operation} the checker is sized to catch.`;
+      return `${measured} Flat: confidently below the ${LEAK_AT_LEAST} B per ${operation} the checker is sized to catch, and no more than a correct fix can keep.`;
     case 'undecided':
       return `${measured} Too close to call with the time the check had: the readings wobbled by ${formatBytes(trend.noiseBytes)} around the line.`;
   }
 }
 
-/** Memory that grew like a leak while the load ran, and came back after it stopped. */
-export function heldSentence(trend: TrendFinding, series: string, operation: string, keptBytes: number, ops: number, waitedMs: number): string {
+/** Memory that grew like a leak (or wobbled too much to read) while the load ran, and came back after it stopped (and again after `againOps` more). */
+export function heldSentence(trend: TrendFinding, series: string, operation: string, keptBytes: number, ops: number, waitedMs: number, againOps?: number): string {
+  const again = againOps === undefined ? '' : `, and again after another ${count(againOps, operation)}`;
+  const figures = perOperation(trend.bytesPerOp, trend.marginPerOp, operation);
+  const during = trend.decision === 'leak' ? `grew by ${figures}` : `changed by ${figures}, too unsteady to call,`;
   return (
-    `Post-GC ${series} grew by ${perOperation(trend.bytesPerOp, trend.marginPerOp, operation)} while the load ran, ` +
-    `and came back ${afterLoadWords(waitedMs, true)}: ${formatBytes(Math.max(keptBytes, 0))} kept over ${count(ops, operation)}. ` +
+    `Post-GC ${series} ${during} while the load ran, ` +
+    `and came back ${afterLoadWords(waitedMs, true)}${again}: ${formatBytes(Math.max(keptBytes, 0))} kept over ${count(ops, operation)}. ` +
     `Held for a while and then freed (a grace period, a short expiry), which is bounded, not a leak.`
+  );
+}
+
+/** Memory that fell back after the load, but not after the same load again: a leak behind something that empties. */
+export function refutedSentence(trend: TrendFinding, series: string, operation: string, keptBytes: number, againOps: number): string {
+  return (
+    `Post-GC ${series} grew by ${perOperation(trend.bytesPerOp, trend.marginPerOp, operation)} while the load ran and fell back once it stopped, ` +
+    `but another ${count(againOps, operation)} kept ${formatBytes(keptBytes)} (${formatBytes(keptBytes / againOps)} per ${operation}) once they had stopped too. ` +
+    `What fell back was something else emptying on a timer (a cache's expiry); memory is kept after every ${operation}.`
   );
 }
 

@@ -22,8 +22,9 @@ const WATCH_MS = Math.max(800, 8 * tickMs);
 /**
  * The early dashboards are watched until they have been connected this long, however fast the
  * load went: a timer that stops itself (after a number of ticks, or a time) shows it only if the
- * check outlasts it. 6 s is 240 ticks at the checked rate; a timer that keeps going longer than
- * that and then stops is beyond what a check of a few seconds can see.
+ * check outlasts it. 6 s is 240 ticks at the checked rate (fewer when a loaded machine runs timers
+ * late); a timer that keeps going longer than that and then stops is beyond what a check of a few
+ * seconds can see.
  */
 export const EARLY_WATCHED_FOR_MS = 6000;
 
