@@ -176,17 +176,11 @@ async function driveRounds(lab: LabProcess, run: LabRun, check: CheckPlan, opera
  */
 async function readAfterLoad(lab: LabProcess, check: CheckPlan, rounds: RoundRecord[], loadStopped: number, signal?: AbortSignal): Promise<{ samples: ProbeSample[]; waitedMs: number; confirmation?: ReleaseConfirmation }> {
   const first = rounds.find((round) => round.measured)!.sample;
-  const samples = [await lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) })];
-  // Still leaking, or too unsteady to call and not back yet (what a timer holds may still go).
-  const worthWaiting = () => {
-    const judged = judgeAfterLoad(rounds, check.series, countersBetween(check, first, samples[samples.length - 1]!), samples);
-    return judged.leaking || (judged.trend.decision === 'undecided' && judged.cameBack === undefined);
-  };
-  // At least one more reading, however long the feature checks took: it takes two to say memory came back.
-  while (worthWaiting() && (samples.length < 2 || Date.now() - loadStopped < RELEASE_WAIT_MS) && !signal?.aborted && !lab.failed) {
-    await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
-    samples.push(await lab.sample(true, { settleMs: check.settleMs }));
-  }
+  // Done when nothing leaks and a trend too unsteady to call is back (what a timer holds may still go).
+  const samples = await readUntil(lab, check, loadStopped, signal, (readings) => {
+    const judged = judgeAfterLoad(rounds, check.series, countersBetween(check, first, readings[readings.length - 1]!), readings);
+    return !judged.leaking && !(judged.trend.decision === 'undecided' && judged.cameBack === undefined);
+  });
   return { samples, waitedMs: Date.now() - loadStopped };
 }
 
@@ -201,12 +195,22 @@ async function confirmRelease(lab: LabProcess, run: LabRun, check: CheckPlan, ro
   let ops = 0;
   for (let i = 0; i < increments; i++) ops += await runLoad(lab, run, check, operation, options);
   const stopped = Date.now();
+  const samples = await readUntil(lab, check, stopped, options.signal, (readings) => keptBetweenQuiet(check.series, quiet, readings, ops) !== undefined);
+  return { ops, samples, waitedMs: Date.now() - stopped };
+}
+
+/**
+ * Post-GC readings after a load that stopped at `stopped`. While `done` says no: a second reading
+ * however long the feature checks took (it takes two to say memory came back), then one every
+ * RELEASE_POLL_MS until RELEASE_WAIT_MS after the load stopped.
+ */
+async function readUntil(lab: LabProcess, check: CheckPlan, stopped: number, signal: AbortSignal | undefined, done: (samples: ProbeSample[]) => boolean): Promise<ProbeSample[]> {
   const samples = [await lab.sample(true, { settleMs: Math.max(check.settleMs ?? 0, 50) })];
-  while (keptBetweenQuiet(check.series, quiet, samples, ops) === undefined && (samples.length < 2 || Date.now() - stopped < RELEASE_WAIT_MS) && !options.signal?.aborted && !lab.failed) {
+  while (!done(samples) && (samples.length < 2 || Date.now() - stopped < RELEASE_WAIT_MS) && !signal?.aborted && !lab.failed) {
     await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
     samples.push(await lab.sample(true, { settleMs: check.settleMs }));
   }
-  return { ops, samples, waitedMs: Date.now() - stopped };
+  return samples;
 }
 
 /** The lab's exact counters read at two samples, as the verdict's rules take them. */
