@@ -287,8 +287,10 @@ export class LabWorkbench {
   /** The same workload against every running server at once, so a comparison is fair. */
   async load(count: number): Promise<{ results: LoadOutcome[]; operation: string }> {
     const targets = this.targetsForLoad();
-    await this.refuseStale();
+    // The job is taken before anything is awaited, so requests get it in the order they arrived
+    // (a snapshot sent just after a load used to win the race for it now and then).
     return this.exclusive('load', async (signal) => {
+      await this.refuseStale();
       const results = await Promise.all(
         targets.map((s) =>
           runLoad(this.lab, s.running()!, count, signal, (done) =>
@@ -374,8 +376,8 @@ export class LabWorkbench {
     const child = this.sessions[variant].running();
     if (!child) throw new RequestError('start the lab first: snapshots are taken of a running server');
     if (role === 'later' && !this.baselines[variant]) throw new RequestError('take a baseline snapshot first');
-    if (variant === 'learner') await this.refuseStale();
     return this.exclusive('snapshot', async (signal) => {
+      if (variant === 'learner') await this.refuseStale();
       this.stage('Writing the snapshot (the server pauses while V8 writes it)');
       const { name, path: file } = await this.options.store.allocate(this.lab.id, variant);
       await child.writeSnapshot(file);
