@@ -288,7 +288,7 @@ export const interviewQuestions: readonly InterviewQuestion[] = [
     question: 'Which memory alerts would you put on a Node service?',
     strong: [
       'Start the process with an explicit `--max-old-space-size` (sized to the container) and export it as a gauge: prom-client has no limit at all ({m:prom-no-heap-limit}).',
-      'Page when the **old generation** (the heap spaces except the young ones) stays above about 75% of that limit for a few minutes: that is the line V8 enforces. It passed three quarters before every crash measured ({m:old-generation-of-cap-at-crash} at a 256 MiB cap).',
+      'Page when the **old generation** (the heap spaces except the young ones) stays above about 75% of that limit for a few minutes: that is the line V8 enforces. At a 256 MiB cap it passed three quarters before every crash measured ({m:old-generation-of-cap-at-crash}); keep the cap well above the young generation, or one GC can jump from below the line to the crash.',
       'Not `heapUsed` against `heap_size_limit`: the limit includes the young generation\'s reserve, so before the crash the ratio peaked at {m:heap-used-of-limit-at-crash}. "80% of the heap limit" can stay silent until the process dies.',
       'Open a ticket when the floor of the old generation keeps rising for hours: it catches a slow leak long before the limit. Watch resident memory against the container limit too, and graph restarts.',
     ],

@@ -37,10 +37,11 @@ test('heapUsed never gets near heap_size_limit on some lines (heap-used-of-limit
   assert.ok(result.byCap['256'].highestUsedOfLimit < 0.95, 'the young reserve is never used by the old generation');
 });
 
-test('the old generation passes three quarters of --max-old-space-size before the crash (old-generation-of-cap-at-crash)', { skip: unmeasuredHere('old-generation-of-cap-at-crash') }, () => {
-  assertNear(result.byCap['256'].highestOldGenerationOfCap, measuredNumber('old-generation-of-cap-at-crash'), 0.1, 'old generation / cap at 256 MiB');
-  // The alert at 75% of the cap has fired by then, whatever the cap and the line.
-  for (const [cap, run] of Object.entries(result.byCap)) {
-    assert.ok(run.highestOldGenerationOfCap > ALERT_SHARE, `cap ${cap}: old generation reached ${run.highestOldGenerationOfCap} of the cap`);
-  }
+test('at a 256 MiB cap the old generation passes three quarters of it before the crash (old-generation-of-cap-at-crash)', { skip: unmeasuredHere('old-generation-of-cap-at-crash') }, () => {
+  const at256 = result.byCap['256'].highestOldGenerationOfCap;
+  assertNear(at256, measuredNumber('old-generation-of-cap-at-crash'), 0.1, 'old generation / cap at 256 MiB');
+  // The alert at 75% of the cap has fired by then, on every line. Only at 256 MiB: against a 64 MiB
+  // cap one GC can promote a young generation whose semi-space is as large as the cap (Node 24), so
+  // the old generation goes from about 70% to full between two readings (CI saw 0.72).
+  assert.ok(at256 > ALERT_SHARE, `cap 256: old generation reached ${at256} of the cap`);
 });
