@@ -38,21 +38,29 @@ export function judgeCounter(label: string, before: number, after: number, ops: 
 }
 
 /**
+ * What the last of `readings` keeps above `base`, and whether the last two each keep no more than a
+ * correct fix keeps over `ops` operations (two, so one low reading cannot excuse a leak).
+ */
+function keptAbove(base: number, series: SeriesName, readings: readonly ProbeSample[], ops: number): { last: number; likeAFix: boolean } {
+  const kept = readings.slice(-2).map((sample) => seriesValue(series, sample) - base);
+  return { last: kept[kept.length - 1]!, likeAFix: kept.length === 2 && kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) };
+}
+
+/**
  * Bytes still kept after the load stopped, when a leaking trend came back down: the last reading
  * after the load less the first measured one (and less the one-off growth the trend already left
- * out: V8's own steps up, never a drop, which is memory already coming back). It counts as come
- * back when the last two readings after the load both kept no more than a correct fix keeps over
- * the same operations (two, so one low reading cannot excuse a leak); else undefined.
+ * out: V8's own steps up, never a drop, which is memory already coming back), when the last two
+ * readings kept no more than a correct fix (keptAbove); else undefined.
  */
 export function releasedAfterLoad(rounds: readonly RoundRecord[], series: SeriesName, trend: TrendFinding, afterLoad: readonly ProbeSample[]): number | undefined {
   const first = rounds.find((round) => round.measured);
   const ops = measuredOps(rounds);
-  if (!first || ops <= 0 || afterLoad.length < 2) return undefined;
+  if (!first || ops <= 0) return undefined;
   // A grace period freeing a batch mid-rounds reads as a step down (-2.42 MiB on lab 02): adding it
   // back made memory that had come back look kept.
   const oneOff = trend.steps.reduce((sum, step) => sum + Math.max(step, 0), 0);
-  const kept = afterLoad.slice(-2).map((sample) => seriesValue(series, sample) - seriesValue(series, first.sample) - oneOff);
-  return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
+  const kept = keptAbove(seriesValue(series, first.sample) + oneOff, series, afterLoad, ops);
+  return kept.likeAFix ? kept.last : undefined;
 }
 
 /**
@@ -72,16 +80,21 @@ export interface ReleaseConfirmation {
 }
 
 /**
+ * The quiet level after the first load: the higher of its last two readings, so a low one cannot
+ * make a correct fix look like it keeps something.
+ */
+function quietLevel(series: SeriesName, quiet: readonly ProbeSample[]): number {
+  return Math.max(...quiet.slice(-2).map((sample) => seriesValue(series, sample)));
+}
+
+/**
  * Bytes kept between the quiet readings after the first load (`quiet`) and those after `ops` more
- * (`after`): the last reading's, when the last two each keep at most FLAT_AT_MOST per operation;
- * else undefined. The higher of the first quiet readings is the base, so a low one cannot make a
- * correct fix look like it keeps something.
+ * (`after`): the last reading's, when it keeps no more than a correct fix (keptAbove); else undefined.
  */
 export function keptBetweenQuiet(series: SeriesName, quiet: readonly ProbeSample[], after: readonly ProbeSample[], ops: number): number | undefined {
-  if (quiet.length === 0 || after.length < 2 || ops <= 0) return undefined;
-  const base = Math.max(...quiet.slice(-2).map((sample) => seriesValue(series, sample)));
-  const kept = after.slice(-2).map((sample) => seriesValue(series, sample) - base);
-  return kept.every((bytes) => bytes <= FLAT_AT_MOST * ops) ? kept[1] : undefined;
+  if (quiet.length === 0 || ops <= 0) return undefined;
+  const kept = keptAbove(quietLevel(series, quiet), series, after, ops);
+  return kept.likeAFix ? kept.last : undefined;
 }
 
 /** What still leaks once the load has stopped, judged from the readings taken after it. */
@@ -122,8 +135,8 @@ export function judgeAfterLoad(
   const confirmed = confirmation ? secondLook !== undefined : trend.decision === 'leak';
   const released = cameBack !== undefined && confirmed ? cameBack : undefined;
   const refuted =
-    cameBack !== undefined && confirmation && secondLook === undefined
-      ? seriesValue(series, confirmation.samples[confirmation.samples.length - 1]!) - Math.max(...afterLoad.slice(-2).map((sample) => seriesValue(series, sample)))
+    cameBack !== undefined && confirmation && secondLook === undefined && confirmation.samples.length > 0
+      ? keptAbove(quietLevel(series, afterLoad), series, confirmation.samples, confirmation.ops).last
       : undefined;
   const memoryLeaks = trend.decision === 'leak' && released === undefined;
   return { trend, ops, counters, cameBack, released, refuted, memoryLeaks, leaking: memoryLeaks || counters.some((counter) => counter.leaking) };
