@@ -193,11 +193,16 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
         // Laptops whose lid closed: many at once, so that a presence kept after a ping timeout
         // (cleanup for some ways of leaving only) shows in the presence counter after the load.
         const mutes = Array.from({ length: silentCount }, () => `silent-${ctx.uniqueId()}`);
-        for (const mute of mutes) {
-          const quiet = await join(ctx.url, mute);
-          clients.push(quiet.socket);
-          goSilent(quiet.socket);
-        }
+        const joined = await Promise.allSettled(
+          mutes.map(async (mute) => {
+            const quiet = await join(ctx.url, mute);
+            goSilent(quiet.socket);
+            return quiet.socket;
+          }),
+        );
+        for (const outcome of joined) if (outcome.status === 'fulfilled') clients.push(outcome.value);
+        const refused = joined.find((outcome) => outcome.status === 'rejected');
+        if (refused) throw refused.reason;
         const started = Date.now();
         const deadline = pingIntervalMs + pingTimeoutMs + DROP_SLACK_MS;
         const stillListed = (names: string[]) => mutes.filter((mute) => names.includes(mute));
