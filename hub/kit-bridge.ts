@@ -6,14 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkLab } from '../kit/check.ts';
+import { checkLab, type CheckOptions } from '../kit/check.ts';
 import { createLabContext, loadCheckPlan } from '../kit/check-plans.ts';
 import { resetLearnerFile, type ResetOutcome } from '../kit/learner-file.ts';
 import type { LabProcess } from '../kit/lab-process.ts';
 import { loadCourse, type LabInfo } from '../kit/manifest.ts';
 import { hintsShown, outputDir, readProgress, recordCheck, revealHint } from '../kit/progress.ts';
 import { ensureWorkspace } from '../kit/workspace.ts';
-import type { RoundRecord, Verdict } from '../kit/types.ts';
+import type { Verdict } from '../kit/types.ts';
 import type { CrashRun, LastCheckView, Variant } from './protocol.ts';
 
 /** What the hub needs to know about a lab. */
@@ -137,11 +137,16 @@ export async function runLoad(
  * Run the checker on the learner's file or the solution, streaming rounds. A verdict on the
  * learner's file goes into the progress store `leaklab list` reads.
  */
-export async function runCheck(lab: HubLab, variant: Variant, signal: AbortSignal, onRound: (round: RoundRecord) => void): Promise<Verdict> {
+export async function runCheck(
+  lab: HubLab,
+  variant: Variant,
+  signal: AbortSignal,
+  progress: Pick<CheckOptions, 'onRound' | 'onStage'>,
+): Promise<Verdict> {
   const verdict = await checkLab({
     target: { labId: lab.id, entry: variant === 'learner' ? lab.serverFile : lab.solutionFile },
     signal,
-    onRound: (round) => onRound(round),
+    ...progress,
   });
   if (variant === 'learner' && !signal.aborted) recordCheck(lab.root, verdict);
   // The page shows the file as the learner knows it, not where the project sits on disk.

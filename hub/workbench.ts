@@ -360,7 +360,13 @@ export class LabWorkbench {
   check(variant: Variant): Promise<Verdict> {
     return this.exclusive('check', async (signal) => {
       this.options.emit('lab:check-start', { lab: this.lab.id, variant });
-      const verdict = await runCheck(this.lab, variant, signal, (round) => this.options.emit('lab:check-round', { lab: this.lab.id, variant, round }));
+      const verdict = await runCheck(this.lab, variant, signal, {
+        onRound: (round, index, total) => {
+          this.options.emit('lab:check-round', { lab: this.lab.id, variant, round });
+          this.stage(`round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}`, (index + 1) / total);
+        },
+        onStage: (stage) => this.stage(stage),
+      });
       this.verdict = { variant, verdict };
       this.options.emit('lab:verdict', { lab: this.lab.id, variant, verdict });
       if (variant === 'learner') this.options.emit('lab:last-check', { lab: this.lab.id, lastCheck: lastCheckOf(this.lab) ?? null });

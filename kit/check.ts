@@ -31,6 +31,8 @@ export interface CheckOptions {
   target: LabTarget;
   /** Called after every round (warm-up included) with the record and the round's place. */
   onRound?: (round: RoundRecord, index: number, total: number) => void;
+  /** Called when the check moves on after the rounds, with what it does now in a learner's words. */
+  onStage?: (stage: string) => void;
   /** Abort the check: the child is stopped and the verdict says 'cancelled'. */
   signal?: AbortSignal;
   /** Run the lab with the optimising JIT tiers off (default true: same leaks, far less noise). */
@@ -97,11 +99,14 @@ export async function checkLab(options: CheckOptions): Promise<Verdict> {
     run = await until(lab, options.signal, check.start(ctx));
     const rounds = await driveRounds(lab, run, check, operation, options);
     const loadStopped = Date.now();
+    options.onStage?.('trying the features');
     const functional = await until(lab, options.signal, run.verify());
     const first = rounds.find((round) => round.measured)!.sample;
+    options.onStage?.('reading memory after the load');
     const afterLoad = await until(lab, options.signal, readAfterLoad(lab, check, rounds, loadStopped, options.signal));
     const judged = judgeAfterLoad(rounds, check.series, countersBetween(check, first, afterLoad.samples[afterLoad.samples.length - 1]!), afterLoad.samples);
     if (judged.cameBack !== undefined && !judged.leaking) {
+      options.onStage?.('memory came back; the same load again, to see it come back twice');
       afterLoad.confirmation = await until(lab, options.signal, confirmRelease(lab, run, check, rounds, afterLoad.samples, operation, options));
     }
     return decide({

@@ -48,7 +48,10 @@ async function checkOne(lab: LabInfo, entry: string, isLearnerFile: boolean, ter
     hintCommand: `npx leaklab hint ${lab.number}`,
     nextOnPass: isLearnerFile ? nextLabStep(lab) : undefined,
     onRound: quiet ? undefined : (round, index, total) => {
-      if (term.interactive) process.stderr.write(`\r  round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}   `);
+      if (term.interactive) process.stderr.write(`\r\u001b[K  round ${index + 1} of ${total}${round.measured ? '' : ' (warm-up)'}`);
+    },
+    onStage: quiet ? undefined : (stage) => {
+      if (term.interactive) process.stderr.write(`\r\u001b[K  ${stage} …`);
     },
   });
   if (!quiet && term.interactive) process.stderr.write('\r\u001b[K');

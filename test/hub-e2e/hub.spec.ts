@@ -89,8 +89,11 @@ test('a lab page runs the leaky lab, shows its memory rise, compares snapshots, 
 
   // Check my fix on the shipped (leaky) file: the verdict says leak, with its evidence.
   await panel.getByRole('button', { name: 'Check my fix' }).click();
+  // While it runs, the progress line says where the check is.
+  await expect(panel.locator('[data-part="progress-text"]')).toHaveText(/^Checking: round \d+ of \d+/, { timeout: 30_000 });
   const verdict = panel.locator('[data-part="verdict"]');
   await expect(verdict).toHaveAttribute('data-status', 'leak', { timeout: 90_000 });
+  await expect(panel.locator('[data-part="progress"]')).toBeHidden();
   await expect(verdict).toContainText('LEAK');
   await expect(verdict).toContainText('per request');
   // The check's rounds were streamed onto the graph as their own series.

@@ -48,6 +48,29 @@ describe('checkLab on synthetic servers', () => {
     assert.match(verdict.reasons[0]!, /Flat/);
     assert.deepEqual(rounds, verdict.rounds.map((r) => r.ops), 'onRound saw every round');
   });
+
+  it('memory held while requests come and dropped when they stop passes, after a second look', async () => {
+    const stages: string[] = [];
+    const verdict = await checkLab({
+      target: { labId: 'synthetic', entry: path.join(SYNTHETIC, 'holds-while-busy.ts') },
+      check: syntheticCheck,
+      operation: 'request',
+      onStage: (stage) => stages.push(stage),
+    });
+    assert.equal(verdict.status, 'pass', verdict.reasons.join('\n'));
+    assert.match(verdict.reasons[0]!, /grew by .* and came back .*, and again after another [\d,]+ requests/);
+    assert.deepEqual(stages, ['trying the features', 'reading memory after the load', 'memory came back; the same load again, to see it come back twice']);
+  });
+
+  it('a leak hidden behind memory that is dropped when the load stops is still a leak', async () => {
+    const verdict = await checkLab({
+      target: { labId: 'synthetic', entry: path.join(SYNTHETIC, 'holds-while-busy.ts') },
+      check: syntheticCheck,
+      operation: 'request',
+      env: { ALSO_KEEP: '1' },
+    });
+    assert.equal(verdict.status, 'leak', verdict.reasons.join('\n'));
+  });
 });
 
 describe('checkLab never throws for what it runs', () => {
