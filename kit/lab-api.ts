@@ -49,11 +49,14 @@ export function gaugeLabels(): Record<string, string> {
 
 /**
  * Count objects still alive, without keeping any: `track(object)` remembers it through a WeakRef,
- * and the gauge `name` reads how many are still reachable (read it after a forced GC). Only what
- * the server still holds is counted, never what a correct fix creates and lets go.
+ * and the gauge `name` reads how many distinct ones are still reachable (read it after a forced
+ * GC). Only what the server still holds is counted, never what a correct fix creates and lets go.
  */
 export function aliveCounter(name: string, label: string): (object: object) => void {
   let refs: WeakRef<object>[] = [];
+  // What is tracked already: one object passed again (a buffer reused for every upload) is one
+  // object held, not one per call. A WeakSet, so remembering it keeps nothing alive either.
+  const tracked = new WeakSet<object>();
   let keptAtLastPrune = 0;
   const alive = () => {
     refs = refs.filter((ref) => ref.deref() !== undefined);
@@ -62,6 +65,8 @@ export function aliveCounter(name: string, label: string): (object: object) => v
   };
   registerGauge(name, label, alive);
   return (object) => {
+    if (tracked.has(object)) return;
+    tracked.add(object);
     refs.push(new WeakRef(object));
     // Drop dead refs now and then, so that running the lab without the checker costs nothing.
     if (refs.length > 2 * keptAtLastPrune + 256) alive();
