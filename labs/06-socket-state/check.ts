@@ -70,6 +70,9 @@ async function presentNames(url: string): Promise<string[]> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How long after the other person got a cursor move the sender is watched for an echo of it. */
+const ECHO_WAIT_MS = 300;
+
 /** Resolves with the first 'cursor' `socket` receives from `name`, or undefined after `ms`. */
 function cursorFrom(socket: Socket, name: string, ms: number): Promise<{ name?: string; x?: number; y?: number } | undefined> {
   return new Promise((resolve) => {
@@ -174,18 +177,25 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
             : `with ${ada} and ${bob} connected and ${gone} gone, GET /presence listed [${names.join(', ')}].`,
         };
       });
-      const cursor = await functionalCheck('a cursor move reaches the other people', async () => {
+      const cursor = await functionalCheck('a cursor move reaches the other people, and not its sender', async () => {
         const [a, b] = clients;
         if (!a || !b) return { passed: false, detail: 'two clients could not join, so no cursor could be sent.' };
         const received = cursorFrom(b, ada, 2000);
+        const echoed = cursorFrom(a, ada, 2000);
         a.emit('cursor', { x: 0.25, y: 0.75 });
         const move = await received;
-        const passed = move?.name === ada && move.x === 0.25 && move.y === 0.75;
+        const reached = move?.name === ada && move.x === 0.25 && move.y === 0.75;
+        if (!reached) {
+          return { passed: false, detail: `${ada} sent 'cursor' { x: 0.25, y: 0.75 }; ${bob} received ${move === undefined ? 'nothing within 2 s' : JSON.stringify(move)}.` };
+        }
+        // One broadcast sends to everyone at once: an echo to the sender comes with Bob's copy.
+        const echo = await Promise.race([echoed, sleep(ECHO_WAIT_MS).then(() => undefined)]);
         return {
-          passed,
-          detail: passed
-            ? `${ada} sent 'cursor' { x: 0.25, y: 0.75 } and ${bob} received it with ${ada}'s name.`
-            : `${ada} sent 'cursor' { x: 0.25, y: 0.75 }; ${bob} received ${move === undefined ? 'nothing within 2 s' : JSON.stringify(move)}.`,
+          passed: echo === undefined,
+          detail:
+            echo === undefined
+              ? `${ada} sent 'cursor' { x: 0.25, y: 0.75 } and ${bob} received it with ${ada}'s name; ${ada} did not get her own move back.`
+              : `${bob} received ${ada}'s cursor, but so did ${ada}, who sent it: a move goes to everyone else (socket.broadcast), not back to its sender, whose page would draw a second cursor of her own.`,
         };
       });
       const silentCount = Math.max(1, Math.ceil(sent * SILENT_PER_CONNECTION));
