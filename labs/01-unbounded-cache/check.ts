@@ -115,19 +115,35 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
             : `two requests for /user/${id} within the TTL (${cacheTtlSeconds} s) called the database ${calls} times; the cache should answer the second one.`,
       };
     });
-    const expires = await functionalCheck('a record older than the TTL is fetched again', async () => {
-      // Past the TTL, plus margin for a cache that sweeps on a timer (node-cache's checkperiod).
-      const waitMs = firstFetchAt + (cacheTtlSeconds + cacheCheckPeriodSeconds) * 1000 + 100 - Date.now();
-      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const expires = await functionalCheck('a record older than the TTL is fetched again, however often it is read', async () => {
+      // Read it every third of the TTL, as a popular customer's page is, until past the TTL plus
+      // margin for a cache that sweeps on a timer (node-cache's checkperiod): its age counts from
+      // when it was fetched, so the database is asked again. An age reset by every read (an idle
+      // timeout) would keep a popular record stale for ever.
       const before = await dbCalls(ctx);
-      const again = await httpRequest(ctx.url, { path: `/user/${staleId}` });
+      const deadline = firstFetchAt + (cacheTtlSeconds + cacheCheckPeriodSeconds) * 1000 + 100;
+      const everyMs = Math.max(10, Math.round((cacheTtlSeconds * 1000) / 3));
+      let reads = 0;
+      let answered = firstFetch.status === 200;
+      do {
+        const again = await httpRequest(ctx.url, { path: `/user/${staleId}` });
+        answered &&= again.status === 200;
+        reads++;
+        const left = deadline - Date.now();
+        if (left > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(everyMs, left)));
+      } while (Date.now() < deadline);
+      // The last read, past the deadline: after it a record fetched only at the start has expired.
+      const last = await httpRequest(ctx.url, { path: `/user/${staleId}` });
+      answered &&= last.status === 200;
       const calls = (await dbCalls(ctx)) - before;
+      const seconds = ((Date.now() - firstFetchAt) / 1000).toFixed(1);
       return {
-        passed: firstFetch.status === 200 && again.status === 200 && calls === 1,
-        detail:
-          calls === 1
-            ? `asked again after the TTL (${cacheTtlSeconds} s), /user/${staleId} was read from the database again.`
-            : `asked again after the TTL (${cacheTtlSeconds} s), /user/${staleId} was served from the cache: a record must not outlive cacheTtlSeconds.`,
+        passed: answered && calls >= 1,
+        detail: !answered
+          ? `reading /user/${staleId} again and again over the TTL, an answer was not 200.`
+          : calls >= 1
+            ? `read ${reads + 1} times over ${seconds} s, one every ${everyMs} ms, /user/${staleId} was read from the database again once it was older than the TTL (${cacheTtlSeconds} s).`
+            : `read ${reads + 1} times over ${seconds} s, one every ${everyMs} ms, /user/${staleId} was always served from the cache, though the TTL is ${cacheTtlSeconds} s: a record must be fetched again once it is older than cacheTtlSeconds, however often it is read. A cache with no expiry, or one that resets a record's age on every read (like lru-cache's updateAgeOnGet), keeps a popular record stale for ever.`,
       };
     });
     return [...tally.results(), servedUnderLoad, cached, expires];
