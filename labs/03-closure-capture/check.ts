@@ -25,6 +25,19 @@ function expectedChanges(version: number): number {
   return changed;
 }
 
+/**
+ * An id that is no product, in turn of three shapes: not a SKU at all, past the catalogue's end,
+ * and a real product's number without its zeros ('SKU-42' for 'SKU-00042'). A table indexed by the
+ * number parsed from the id answers the last two; the shipped Map, keyed by the exact SKU, does not.
+ */
+function unknownSku(number: number): [sku: string, why: string] {
+  const shape = Math.floor(number / 11) % 3;
+  if (shape === 0) return [`SKU-NONE-${number}`, 'no such product'];
+  if (shape === 1) return [skuAt(SKU_COUNT + (number % 1000)), `past the last of the ${SKU_COUNT} products`];
+  const index = (number * 37) % SKU_COUNT;
+  return [`SKU-${index}`, `not ${skuAt(index)}: a SKU has five digits`];
+}
+
 async function startRun(ctx: LabContext): Promise<LabRun> {
   const tally = new LoadTally();
   tally.promise(REFRESH, (kept) => `${kept} refreshes under load (one at a time, and in pairs) each answered a new version with the right count of changed prices.`);
@@ -50,8 +63,9 @@ async function startRun(ctx: LabContext): Promise<LabRun> {
 
   const lookup = async (number: number) => {
     if (number % 11 === 4) {
-      const missing = await send('GET', `/prices/SKU-NONE-${number}`);
-      tally.check(LOOKUP, missing.status === 404, () => `GET /prices/SKU-NONE-${number} (no such product) answered ${missing.status}, not 404.`);
+      const [missingSku, why] = unknownSku(number);
+      const missing = await send('GET', `/prices/${missingSku}`);
+      tally.check(LOOKUP, missing.status === 404, () => `GET /prices/${missingSku} (${why}) answered ${missing.status}, not 404: the service as shipped answers 404 for it.`);
       return;
     }
     const index = (number * 37) % SKU_COUNT;
